@@ -1,0 +1,11 @@
+# Every third-party package is found here, from Debian's packages (tools/setup.sh installs them).
+find_package(Threads REQUIRED)
+find_package(absl CONFIG REQUIRED)
+find_package(Protobuf REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS context)
+if(NOT WS2SIM_FUZZ)
+  find_package(GTest CONFIG REQUIRED)
+  if(WS2SIM_BENCH)
+    find_package(benchmark CONFIG REQUIRED)
+  endif()
+endif()

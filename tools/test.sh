@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds and runs every test:
+#   1. the release build (RelWithDebInfo) and its unit tests;
+#   2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan);
+#   3. each libFuzzer target for a bounded time (build-fuzz, clang);
+#   4. cross-build determinism: the demo trace is byte-identical in Release, Debug and ASan builds.
+# Prints a closing "N passed, N failed" line and exits non-zero on any failure.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+fuzz_seconds=${WS2SIM_FUZZ_SECONDS:-30}
+jobs=${WS2SIM_TEST_JOBS:-2}
+
+passed=0
+failed=0
+failures=()
+step() {  # step NAME COMMAND...
+  local name=$1; shift
+  echo "=== $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); failures+=("$name")
+    echo "=== FAILED: $name"
+  fi
+}
+
+"$here/tools/setup.sh" || { echo "setup failed"; exit 1; }
+
+step "build (release)" tools/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+step "unit tests (release)" ctest --test-dir build -j"$jobs" --output-on-failure --timeout 600
+
+step "build (asan+ubsan)" tools/build.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWS2SIM_SANITIZE=ON -DWS2SIM_BENCH=OFF
+step "unit tests (asan+ubsan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan -j"$jobs" --output-on-failure --timeout 900
+
+step "build (debug, ws2sim only)" tools/build.sh build-debug -DCMAKE_BUILD_TYPE=Debug -DWS2SIM_BENCH=OFF
+step "build (fuzz, clang)" env CC=clang CXX=clang++ tools/build.sh build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWS2SIM_FUZZ=ON
+
+run_fuzzers() {
+  local ok=0 target name corpus
+  for target in build-fuzz/tests/fuzz/*_fuzz; do
+    [ -x "$target" ] || continue
+    name=$(basename "$target")
+    corpus="build-fuzz/corpus/$name"
+    mkdir -p "$corpus"
+    [ -d "tests/fuzz/corpus/$name" ] && cp -n tests/fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null
+    echo "--- $name for ${fuzz_seconds}s"
+    if ! "$target" -max_total_time="$fuzz_seconds" -print_final_stats=0 -timeout=10 -rss_limit_mb=2048 \
+         "$corpus" > "build-fuzz/$name.log" 2>&1; then
+      tail -40 "build-fuzz/$name.log"; ok=1
+    else
+      tail -1 "build-fuzz/$name.log"
+    fi
+  done
+  return $ok
+}
+step "fuzz targets" run_fuzzers
+
+cross_build_determinism() {
+  local seed=7 ref="" sum b
+  for b in build build-debug build-asan; do
+    "$b/scenarios/ws2sim" demo --seed=$seed --trace="$b/determinism.w2t" --quiet || return 1
+    sum=$(sha256sum "$b/determinism.w2t" | cut -d' ' -f1)
+    echo "$b: $sum"
+    if [ -z "$ref" ]; then ref=$sum; elif [ "$sum" != "$ref" ]; then
+      echo "trace of $b differs from build's (seed $seed): reproduce with"
+      echo "  $b/scenarios/ws2sim demo --seed=$seed --trace=a.w2t"; return 1
+    fi
+  done
+}
+step "cross-build determinism" cross_build_determinism
+
+echo
+for f in "${failures[@]+"${failures[@]}"}"; do echo "failed: $f"; done
+echo "checks: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
