@@ -58,12 +58,14 @@ class Callback {
   // relocate and destroy are null for trivially copyable / destructible callables (most
   // lambdas capture pointers and integers): the event hot path then copies bytes inline.
   struct Ops {
+    size_t bytes;  // sizeof the callable: a trivial relocation copies exactly these bytes
     void (*invoke)(void*);
     void (*relocate)(void* from, void* to);  // move-construct into `to`, destroy `from`
     void (*destroy)(void*);
   };
   template <typename Fn>
   static constexpr Ops kOps = {
+      std::is_empty_v<Fn> ? 0 : sizeof(Fn),  // an empty lambda has no bytes worth copying
       [](void* p) { (*static_cast<Fn*>(p))(); },
       std::is_trivially_copyable_v<Fn>
           ? nullptr
@@ -78,7 +80,7 @@ class Callback {
   void MoveFrom(Callback& other) {
     if (other.ops_ != nullptr) {
       if (other.ops_->relocate == nullptr) {
-        std::memcpy(storage_, other.storage_, kCallbackBytes);
+        std::memcpy(storage_, other.storage_, other.ops_->bytes);
       } else {
         other.ops_->relocate(other.storage_, storage_);
       }

@@ -32,6 +32,12 @@ static_assert(sizeof(QueueEntry) == 16);
 
 class EventQueue {
  public:
+  // Each bucket starts with room for kInitialBucketEntries: a bucket is first used when virtual
+  // time crosses its power of two, which could be long after the run has reached steady state.
+  EventQueue() {
+    for (std::vector<QueueEntry>& b : buckets_) b.reserve(kInitialBucketEntries);
+  }
+
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
 
@@ -95,6 +101,8 @@ class EventQueue {
     // Equal times were in one bucket in push order, so a stable pass keeps that order.
     for (const QueueEntry& e : all) buckets_[BucketOf(static_cast<uint64_t>(e.time_ns))].push_back(e);
   }
+
+  static constexpr size_t kInitialBucketEntries = 64;
 
   std::array<std::vector<QueueEntry>, 65> buckets_;
   size_t head0_ = 0;  // bucket 0 is consumed from the front
