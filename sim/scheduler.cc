@@ -311,6 +311,11 @@ void Scheduler::ScheduleResume(FiberId fiber, VirtualTime at) {
 
 void Scheduler::SwitchTo(FiberId fiber) {
   SimThread& t = *fibers_[fiber];
+  if (t.unwinding && !t.fiber.started()) {  // terminated before it ever ran
+    t.state = FiberState::kFinished;
+    if (recorder_ != nullptr) recorder_->Fiber(now_, t.lane, trace::pb::FIBER_FINISH, 0);
+    return;
+  }
   t.state = FiberState::kRunning;
   current_ = fiber;
   if (recorder_ != nullptr) recorder_->Fiber(now_, t.lane, trace::pb::FIBER_RESUME, 0);
@@ -370,6 +375,19 @@ bool Scheduler::Unpark(FiberId fiber) {
   t.state = FiberState::kRunnable;
   ScheduleResume(fiber, now_);
   return true;
+}
+
+void Scheduler::Terminate(FiberId fiber) {
+  if (fiber >= fibers_.size()) return;
+  SimThread& t = *fibers_[fiber];
+  if (t.state == FiberState::kFinished || t.unwinding) return;
+  t.unwinding = true;
+  if (t.state == FiberState::kParked) {
+    Cancel(t.timeout);
+    t.timeout = EventId{};
+    t.state = FiberState::kRunnable;
+    ScheduleResume(fiber, now_);
+  }
 }
 
 void Scheduler::Sleep(Duration d) {

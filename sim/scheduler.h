@@ -125,7 +125,7 @@ class Scheduler {
   FiberId CurrentFiber() const { return current_; }
   bool InFiber() const { return current_ != kNoFiber; }
   LaneId FiberLane(FiberId fiber) const { return fibers_[fiber]->lane; }
-  bool FiberFinished(FiberId fiber) const { return fibers_[fiber]->fiber.finished(); }
+  bool FiberFinished(FiberId fiber) const { return fibers_[fiber]->state == FiberState::kFinished; }
   const std::string& FiberName(FiberId fiber) const { return fibers_[fiber]->fiber.name(); }
   size_t fiber_count() const { return fibers_.size(); }
 
@@ -135,6 +135,11 @@ class Scheduler {
   WakeReason Park(absl::string_view reason, VirtualTime deadline = VirtualTime::Max());
   // From any context: makes a parked fiber runnable at Now(). False if it was not parked.
   bool Unpark(FiberId fiber);
+  // Ends `fiber` as soon as the scheduler reaches it: a blocked fiber is woken and its suspension
+  // point throws FiberUnwind (its stack unwinds, destructors run); a fiber that has not started
+  // never runs. From any context; terminating the current fiber takes effect at its next
+  // suspension point. No-op for a finished fiber. (A process's exit() ends its other threads.)
+  void Terminate(FiberId fiber);
   // From inside a fiber: blocks for `d` of virtual time.
   void Sleep(Duration d);
   // From inside a fiber: lets every other lane with an event due now run first if the strategy

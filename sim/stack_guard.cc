@@ -7,13 +7,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cstring>
 
 namespace ws2sim::sim {
 namespace {
 
 char g_context[1024];
-struct sigaction g_previous;
+constexpr int kFaultSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE};
+struct sigaction g_previous[NSIG];
+std::atomic<const char*> g_last_api_call{nullptr};
 alignas(16) thread_local char t_alt_stack[64 * 1024];
 
 void WriteAll(const char* s, size_t n) {
@@ -47,28 +51,65 @@ const char* StackPointer(void* ucontext) {
 #endif
 }
 
-void OnSegv(int, siginfo_t* info, void* ucontext) {
+const char* SignalName(int sig) {
+  switch (sig) {
+    case SIGSEGV: return "SIGSEGV";
+    case SIGBUS: return "SIGBUS";
+    case SIGILL: return "SIGILL";
+    case SIGFPE: return "SIGFPE";
+  }
+  return "signal";
+}
+
+void WriteHex(uintptr_t v) {
+  char digits[2 + 16];
+  digits[0] = '0';
+  digits[1] = 'x';
+  for (int i = 0; i < 16; ++i) digits[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 15];
+  WriteAll(digits, sizeof(digits));
+}
+
+void OnFault(int sig, siginfo_t* info, void* ucontext) {
   const Fiber* fiber = Fiber::Current();
-  const RunningStack* r = fiber != nullptr ? &fiber->running_stack() : nullptr;
+  if (fiber == nullptr) {
+    // Not in simulated code: hand the fault to whoever handled it before; it repeats on return.
+    sigaction(sig, &g_previous[sig], nullptr);
+    return;
+  }
+  const RunningStack* r = &fiber->running_stack();
   const char* addr = static_cast<const char*>(info->si_addr);
   const char* sp = StackPointer(ucontext);
-  const bool in_guard = r != nullptr && addr >= r->guard_lo && addr < r->stack_lo;
-  const bool sp_below = r != nullptr && sp != nullptr && sp < r->stack_lo;
-  if (in_guard || sp_below) {
+  const bool in_guard = addr >= r->guard_lo && addr < r->stack_lo;
+  const bool sp_below = sp != nullptr && sp < r->stack_lo;
+  int exit_code;
+  if (sig == SIGSEGV && (in_guard || sp_below)) {
     WriteStr("ws2sim: stack overflow in fiber '");
     WriteStr(r->name);
     WriteStr("' (stack ");
     WriteNum(r->stack_bytes);
     WriteStr(" bytes); give it a larger stack\n");
-    if (g_context[0] != '\0') {
-      WriteStr("ws2sim: reproduce with: ");
-      WriteStr(g_context);
-      WriteStr("\n");
-    }
-    _exit(kStackOverflowExitCode);
+    exit_code = kStackOverflowExitCode;
+  } else {
+    WriteStr("ws2sim: crash (");
+    WriteStr(SignalName(sig));
+    WriteStr(" at address ");
+    WriteHex(reinterpret_cast<uintptr_t>(addr));
+    WriteStr(") in fiber '");
+    WriteStr(r->name);
+    WriteStr("'\n");
+    exit_code = kFiberCrashExitCode;
   }
-  // Not an overflow: hand the fault to whoever handled it before; it repeats on return.
-  sigaction(SIGSEGV, &g_previous, nullptr);
+  if (const char* call = g_last_api_call.load(std::memory_order_relaxed)) {
+    WriteStr("ws2sim: last API call: ");
+    WriteStr(call);
+    WriteStr("\n");
+  }
+  if (g_context[0] != '\0') {
+    WriteStr("ws2sim: reproduce with: ");
+    WriteStr(g_context);
+    WriteStr("\n");
+  }
+  _exit(exit_code);
 }
 
 }  // namespace
@@ -84,14 +125,16 @@ void InstallStackGuard() {
   }
   static const bool installed = [] {
     struct sigaction sa {};
-    sa.sa_sigaction = &OnSegv;
+    sa.sa_sigaction = &OnFault;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGSEGV, &sa, &g_previous);
+    for (int sig : kFaultSignals) sigaction(sig, &sa, &g_previous[sig]);
     return true;
   }();
   (void)installed;
 }
+
+void SetLastApiCall(const char* text) { g_last_api_call.store(text, std::memory_order_relaxed); }
 
 void SetCrashContext(absl::string_view text) {
   const size_t n = std::min(text.size(), sizeof(g_context) - 1);

@@ -215,6 +215,63 @@ TEST(SchedulerFibersDeathTest, StackOverflowIsReportedWithTheFibersName) {
       "ws2sim demo --seed=7");
 }
 
+TEST(SchedulerFibers, TerminateUnwindsABlockedFiberAndSkipsAnUnstartedOne) {
+  Scheduler s({});
+  auto resource = std::make_shared<int>(0);
+  bool after_park = false, late_ran = false;
+  FiberId blocked = s.Spawn("blocked", [&, resource] {
+    std::shared_ptr<int> local = resource;
+    s.Park("forever");
+    after_park = true;
+  });
+  FiberId late = s.Spawn("late", [&] { late_ran = true; },
+                         SpawnOptions{.start_delay = Duration::Milliseconds(5)});
+  s.Spawn("exiter", [&] {
+    s.Sleep(Duration::Milliseconds(1));
+    s.Terminate(blocked);
+    s.Terminate(late);
+  });
+  RunResult r = s.Run();
+  EXPECT_TRUE(r.ok()) << r.message;
+  EXPECT_TRUE(s.FiberFinished(blocked));
+  EXPECT_TRUE(s.FiberFinished(late));
+  EXPECT_FALSE(after_park);
+  EXPECT_FALSE(late_ran);
+  EXPECT_EQ(resource.use_count(), 1);  // the blocked fiber's stack unwound
+}
+
+TEST(SchedulerFibers, TerminatingTheCurrentFiberTakesEffectAtItsNextSuspension) {
+  Scheduler s({});
+  int steps = 0;
+  FiberId self = kNoFiber;
+  self = s.Spawn("self", [&] {
+    ++steps;
+    s.Terminate(self);
+    ++steps;                                // still running until it suspends
+    s.Sleep(Duration::Microseconds(1));     // throws FiberUnwind
+    ++steps;
+  });
+  EXPECT_TRUE(s.Run().ok());
+  EXPECT_EQ(steps, 2);
+}
+
+TEST(SchedulerFibersDeathTest, AFaultInAFiberIsReportedWithItsNameAndLastApiCall) {
+  EXPECT_EXIT(
+      {
+        SetCrashContext("ws2sim run echo.textproto --seed=3");
+        SetLastApiCall("recv(0x104, buf, 512, 0)");
+        Scheduler s({});
+        s.Spawn("client/echo_client/main", [] {
+          volatile uintptr_t bad_address = 16;  // opaque to the compiler
+          *reinterpret_cast<volatile int*>(bad_address) = 1;
+        });
+        s.Run();
+      },
+      testing::ExitedWithCode(kFiberCrashExitCode),
+      "crash \\(SIGSEGV at address 0x0+10\\) in fiber 'client/echo_client/main'(.|\n)*"
+      "last API call: recv\\(0x104, buf, 512, 0\\)(.|\n)*reproduce with: ws2sim run");
+}
+
 TEST(SchedulerFibersDeathTest, ParkOutsideAFiberAborts) {
   EXPECT_DEATH(
       {
