@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -12,6 +13,25 @@
 #include "absl/strings/str_cat.h"
 
 namespace ws2sim::model {
+namespace {
+
+GuestOutputSink g_sink = nullptr;
+void* g_sink_context = nullptr;
+
+}  // namespace
+
+void SetGuestOutputSink(GuestOutputSink sink, void* context) {
+  g_sink = sink;
+  g_sink_context = context;
+}
+
+void EmitGuestOutput(int stream, absl::string_view bytes) {
+  if (g_sink != nullptr) {
+    g_sink(g_sink_context, stream, bytes);
+  } else {
+    std::fwrite(bytes.data(), 1, bytes.size(), stream == 2 ? stderr : stdout);
+  }
+}
 
 absl::StatusOr<GuestProgram> GuestProgram::Open(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

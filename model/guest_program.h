@@ -65,6 +65,8 @@ class GuestProgram {
 // `stream` is 1 for stdout and 2 for stderr. Without a sink, output goes to the real stream.
 using GuestOutputSink = void (*)(void* context, int stream, absl::string_view bytes);
 void SetGuestOutputSink(GuestOutputSink sink, void* context);
+// Hands guest output to the sink (guest_stdio.cc calls it).
+void EmitGuestOutput(int stream, absl::string_view bytes);
 
 }  // namespace ws2sim::model
 

@@ -13,17 +13,10 @@
 namespace ws2sim::model {
 namespace {
 
-GuestOutputSink g_sink = nullptr;
-void* g_sink_context = nullptr;
-
 int StreamNumber(FILE* f) { return f == stdout ? 1 : f == stderr ? 2 : 0; }
 
 void Emit(int stream, const char* bytes, size_t n) {
-  if (g_sink != nullptr) {
-    g_sink(g_sink_context, stream, absl::string_view(bytes, n));
-  } else {
-    std::fwrite(bytes, 1, n, stream == 2 ? stderr : stdout);
-  }
+  EmitGuestOutput(stream, absl::string_view(bytes, n));
 }
 
 int EmitFormatted(int stream, const char* format, va_list args) {
@@ -47,11 +40,6 @@ int EmitFormatted(int stream, const char* format, va_list args) {
 }
 
 }  // namespace
-
-void SetGuestOutputSink(GuestOutputSink sink, void* context) {
-  g_sink = sink;
-  g_sink_context = context;
-}
 
 }  // namespace ws2sim::model
 

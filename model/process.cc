@@ -9,32 +9,83 @@ ProcessTable::ProcessTable(sim::Scheduler& scheduler, std::ostream* echo)
   SetGuestOutputSink(&ProcessTable::OnOutput, this);
 }
 
-ProcessTable::~ProcessTable() { SetGuestOutputSink(nullptr, nullptr); }
+ProcessTable::~ProcessTable() {
+  scheduler_.UnwindFibers();
+  SetGuestOutputSink(nullptr, nullptr);
+}
 
 absl::StatusOr<Process*> ProcessTable::Start(ProcessSpec spec, const GuestProgram& program) {
   absl::StatusOr<std::unique_ptr<GuestInstance>> instance = program.Instantiate();
   if (!instance.ok()) return instance.status();
+  GuestInstance* guest = instance->get();
+  const std::string name = spec.program;
+  return AddProcess(std::move(spec), *std::move(instance),
+                    [guest, name](const std::vector<std::string>& args) {
+                      return guest->RunMain(name, args);
+                    });
+}
+
+Process* ProcessTable::StartNative(ProcessSpec spec,
+                                   absl::AnyInvocable<int(const std::vector<std::string>&)> main) {
+  return AddProcess(std::move(spec), nullptr, std::move(main));
+}
+
+Process* ProcessTable::AddProcess(ProcessSpec spec, std::unique_ptr<GuestInstance> instance,
+                                  absl::AnyInvocable<int(const std::vector<std::string>&)> main) {
   auto p = std::make_unique<Process>();
-  p->pid_ = next_pid_;
-  next_pid_ += 4;
+  p->pid_ = NewId();
   p->label_ = absl::StrCat(spec.host, "/", spec.name);
   p->spec_ = std::move(spec);
-  p->instance_ = *std::move(instance);
+  p->instance_ = std::move(instance);
   p->lane_ = scheduler_.NewLane(p->label_, trace::pb::LANE_PROCESS);
   Process* raw = p.get();
   processes_.push_back(std::move(p));
-  const sim::FiberId main = scheduler_.Spawn(
-      absl::StrCat(raw->label_, "/main"), [this, raw] { RunMain(*raw); },
-      sim::SpawnOptions{.parent = raw->lane_, .start_delay = raw->spec_.start_at});
-  raw->threads_.push_back(main);
-  by_fiber_[main] = raw;
+  AddThread(
+      *raw, "main",
+      [this, raw, main = std::move(main)]() mutable {
+        const int code = main(raw->spec_.args);
+        Exit(*raw, code);
+        return static_cast<uint32_t>(code);
+      },
+      raw->spec_.start_at);
   return raw;
 }
 
-void ProcessTable::RunMain(Process& p) {
-  p.started_ = true;
-  const int code = p.instance_->RunMain(p.spec_.program, p.spec_.args);
-  Exit(p, code);
+Thread* ProcessTable::AddThread(Process& p, std::string name, absl::AnyInvocable<uint32_t()> body,
+                                sim::Duration start_delay) {
+  auto t = std::make_unique<Thread>();
+  t->tid = NewId();
+  t->process = &p;
+  Thread* raw = t.get();
+  threads_.push_back(std::move(t));
+  auto run = [this, raw, body = std::move(body)]() mutable {
+    raw->process->started_ = true;
+    // Marks the thread finished however it ends: returning, or unwinding when terminated.
+    struct Finish {
+      ProcessTable* table;
+      Thread* thread;
+      ~Finish() {
+        thread->finished = true;
+        if (table->thread_exit_hook_) table->thread_exit_hook_(*thread);
+      }
+    } finish{this, raw};
+    try {
+      raw->exit_code = body();
+    } catch (const GuestExit& e) {  // exit() on a thread other than main ends the process too
+      raw->exit_code = static_cast<uint32_t>(e.code);
+      Exit(*raw->process, e.code);
+    }
+  };
+  raw->fiber = scheduler_.Spawn(absl::StrCat(p.label_, "/", name), std::move(run),
+                                sim::SpawnOptions{.parent = p.lane_, .start_delay = start_delay});
+  p.threads_.push_back(raw);
+  by_fiber_[raw->fiber] = raw;
+  return raw;
+}
+
+Thread* ProcessTable::CreateThread(Process& process, absl::AnyInvocable<uint32_t()> body) {
+  return AddThread(process, absl::StrCat("thread-", process.threads_.size()), std::move(body),
+                   sim::Duration::Zero());
 }
 
 void ProcessTable::Exit(Process& p, int code) {
@@ -44,14 +95,26 @@ void ProcessTable::Exit(Process& p, int code) {
     if (!p.partial_line_[stream].empty()) Output(p, stream, "\n");  // flush an unfinished line
   }
   const sim::FiberId self = scheduler_.CurrentFiber();
-  for (sim::FiberId t : p.threads_) {
-    if (t != self) scheduler_.Terminate(t);
+  for (Thread* t : p.threads_) {
+    if (t->fiber != self) scheduler_.Terminate(t->fiber);
   }
 }
 
-Process* ProcessTable::Current() {
+Thread* ProcessTable::CurrentThread() {
   auto it = by_fiber_.find(scheduler_.CurrentFiber());
   return it == by_fiber_.end() ? nullptr : it->second;
+}
+
+Process* ProcessTable::Current() {
+  Thread* t = CurrentThread();
+  return t == nullptr ? nullptr : t->process;
+}
+
+Thread* ProcessTable::FindThread(uint32_t tid) {
+  for (auto& t : threads_) {
+    if (t->tid == tid) return t.get();
+  }
+  return nullptr;
 }
 
 Process* ProcessTable::Find(uint32_t pid) {

@@ -1,8 +1,10 @@
-// Simulated processes (DESIGN.md section 7): a guest program instance running on a host, with its
-// threads as fibers, its own console capture and exit code.
+// Simulated processes and threads (DESIGN.md section 7): a guest program instance running on a
+// host, with its threads as fibers, its own console capture, handles and exit code.
 //
 // Invariants:
-//  - Process ids come from one counter per run: 0x1000, 0x1004, ... never reused (D-92 style).
+//  - Process and thread ids come from one counter per run (as on Windows, one id space): 0x1000,
+//    0x1004, ... never reused. Handles come from a counter per process: 0x100, 0x104, ... shared by
+//    every kind of handle (sockets, events, threads), never reused (D-92).
 //  - A process ends when its main thread returns from main() or any of its threads calls exit():
 //    its other threads are terminated (unwound) and the exit code is kept.
 //  - Console output is kept per process and echoed line by line as "<host>/<name>: <line>"
@@ -32,6 +34,18 @@ struct ProcessSpec {
   sim::Duration start_at = sim::Duration::Zero();
 };
 
+class Process;
+
+// A simulated thread: a fiber of a process, with the per-thread state Win32 keeps.
+struct Thread {
+  uint32_t tid = 0;
+  Process* process = nullptr;
+  sim::FiberId fiber = sim::kNoFiber;
+  uint32_t last_error = 0;  // GetLastError / WSAGetLastError
+  bool finished = false;    // returned, or was terminated
+  uint32_t exit_code = 0;
+};
+
 class Process {
  public:
   uint32_t pid() const { return pid_; }
@@ -42,8 +56,15 @@ class Process {
   bool running() const { return started_ && !exit_code_.has_value(); }
   // Everything the process wrote to stdout and stderr, in order.
   const std::string& output() const { return output_; }
-  const std::vector<sim::FiberId>& threads() const { return threads_; }
+  // Every thread the process ever had, main thread first.
+  const std::vector<Thread*>& threads() const { return threads_; }
   sim::LaneId lane() const { return lane_; }
+  // A new handle value of this process (never reused).
+  uint32_t NewHandle() {
+    const uint32_t h = next_handle_;
+    next_handle_ += 4;
+    return h;
+  }
 
  private:
   friend class ProcessTable;
@@ -52,7 +73,8 @@ class Process {
   std::string label_;
   sim::LaneId lane_ = 0;
   std::unique_ptr<GuestInstance> instance_;
-  std::vector<sim::FiberId> threads_;
+  std::vector<Thread*> threads_;
+  uint32_t next_handle_ = 0x100;
   bool started_ = false;
   std::optional<int> exit_code_;
   std::string output_;
@@ -64,6 +86,7 @@ class ProcessTable {
   // `echo` receives prefixed output lines when non-null. Installs itself as the guest output sink
   // for its lifetime (one table per run).
   ProcessTable(sim::Scheduler& scheduler, std::ostream* echo);
+  // Unwinds the scheduler's fibers first (they run guest code this table owns).
   ~ProcessTable();
   ProcessTable(const ProcessTable&) = delete;
   ProcessTable& operator=(const ProcessTable&) = delete;
@@ -71,10 +94,20 @@ class ProcessTable {
   // Creates the process and schedules its main thread at Now() + spec.start_at. Errors: the
   // program cannot be instantiated (the loader's message, naming the module).
   absl::StatusOr<Process*> Start(ProcessSpec spec, const GuestProgram& program);
+  // A process whose main is C++ code in ws2sim (built-in programs, tests): `main` gets argv[1..].
+  Process* StartNative(ProcessSpec spec,
+                       absl::AnyInvocable<int(const std::vector<std::string>&)> main);
 
-  // The process the running fiber belongs to; null in an event callback or a foreign fiber.
+  // Starts a new thread of `process` running `body` at Now() (CreateThread). The thread finishes
+  // when `body` returns; its exit code is then `body`'s result.
+  Thread* CreateThread(Process& process, absl::AnyInvocable<uint32_t()> body);
+
+  // The thread / process the running fiber belongs to; null in an event callback or a fiber that
+  // is not a simulated thread.
+  Thread* CurrentThread();
   Process* Current();
   Process* Find(uint32_t pid);
+  Thread* FindThread(uint32_t tid);
   // Every process, in start order.
   std::vector<Process*> All();
 
@@ -82,16 +115,32 @@ class ProcessTable {
   // its other threads. Idempotent: the first code stays.
   void Exit(Process& process, int code);
 
+  // Called whenever a thread finishes (returns or is terminated), e.g. to signal waiters on its
+  // handle. One hook; null clears it.
+  void SetThreadExitHook(absl::AnyInvocable<void(Thread&)> hook) { thread_exit_hook_ = std::move(hook); }
+
  private:
   static void OnOutput(void* context, int stream, absl::string_view bytes);
   void Output(Process& p, int stream, absl::string_view bytes);
-  void RunMain(Process& p);
+
+  // `body` returns the thread's exit code.
+  Thread* AddThread(Process& p, std::string name, absl::AnyInvocable<uint32_t()> body,
+                    sim::Duration start_delay);
+  Process* AddProcess(ProcessSpec spec, std::unique_ptr<GuestInstance> instance,
+                      absl::AnyInvocable<int(const std::vector<std::string>&)> main);
+  uint32_t NewId() {
+    const uint32_t id = next_id_;
+    next_id_ += 4;
+    return id;
+  }
 
   sim::Scheduler& scheduler_;
   std::ostream* echo_;
-  uint32_t next_pid_ = 0x1000;
+  uint32_t next_id_ = 0x1000;
   std::vector<std::unique_ptr<Process>> processes_;
-  absl::btree_map<sim::FiberId, Process*> by_fiber_;
+  std::vector<std::unique_ptr<Thread>> threads_;
+  absl::btree_map<sim::FiberId, Thread*> by_fiber_;
+  absl::AnyInvocable<void(Thread&)> thread_exit_hook_;
 };
 
 }  // namespace ws2sim::model

@@ -33,7 +33,9 @@ Scheduler::Scheduler(Options options)
   lanes_.push_back(Lane{"engine"});
 }
 
-Scheduler::~Scheduler() {
+Scheduler::~Scheduler() { UnwindFibers(); }
+
+void Scheduler::UnwindFibers() {
   tearing_down_ = true;
   for (FiberId id = 0; id < fibers_.size(); ++id) {
     SimThread& t = *fibers_[id];
@@ -53,7 +55,6 @@ Scheduler::~Scheduler() {
       current_ = kNoFiber;
     }
   }
-  fibers_.clear();
 }
 
 trace::StringId Scheduler::Intern(absl::string_view s) {

@@ -84,7 +84,7 @@ class Scheduler {
   };
 
   explicit Scheduler(Options options);
-  // Unwinds every fiber that is still blocked (FiberUnwind), then frees them.
+  // UnwindFibers(), then frees everything.
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -117,6 +117,11 @@ class Scheduler {
   RunResult RunUntil(VirtualTime until);
   // Ends the current Run after the running event, with STOP_FAILED and `message` (checkers).
   void RequestStop(std::string message);
+  // Unwinds every fiber that started and has not finished (its suspension point throws
+  // FiberUnwind, so destructors on its stack run); afterwards no event runs and no fiber resumes.
+  // Owners of state that fibers use (guest modules, process tables) call it before destroying
+  // that state. Idempotent; the destructor calls it too.
+  void UnwindFibers();
 
   // --- Simulated threads -------------------------------------------------------------------
   // Creates a fiber called `name` that first runs at Now() + options.start_delay.
