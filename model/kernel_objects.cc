@@ -24,29 +24,32 @@ KernelObjects::KernelObjects(sim::Scheduler& scheduler, ProcessTable& processes)
 }
 
 uint32_t KernelObjects::CreateEvent(Process& process, bool manual_reset, bool initially_signaled) {
-  const uint32_t handle = process.NewHandle();
+  const uint32_t handle = processes_.NewHandle();
   auto o = std::make_shared<Object>();
   o->kind = Object::Kind::kEvent;
+  o->owner_pid = process.pid();
   o->manual_reset = manual_reset;
   o->signaled = initially_signaled;
-  objects_[{process.pid(), handle}] = std::move(o);
+  objects_[handle] = std::move(o);
   return handle;
 }
 
 uint32_t KernelObjects::ThreadHandle(Process& process, Thread& thread) {
-  const uint32_t handle = process.NewHandle();
+  const uint32_t handle = processes_.NewHandle();
   auto o = std::make_shared<Object>();
   o->kind = Object::Kind::kThread;
+  o->owner_pid = process.pid();
   o->thread = &thread;
   o->signaled = thread.finished;
   thread_handles_[thread.tid].push_back(o);
-  objects_[{process.pid(), handle}] = std::move(o);
+  objects_[handle] = std::move(o);
   return handle;
 }
 
 KernelObjects::Object* KernelObjects::Find(Process& process, uint32_t handle) {
-  auto it = objects_.find({process.pid(), handle});
-  return it == objects_.end() ? nullptr : it->second.get();
+  auto it = objects_.find(handle);
+  if (it == objects_.end() || it->second->owner_pid != process.pid()) return nullptr;
+  return it->second.get();
 }
 
 bool KernelObjects::SetEvent(Process& process, uint32_t handle, uint32_t* error) {
@@ -71,8 +74,8 @@ bool KernelObjects::ResetEvent(Process& process, uint32_t handle, uint32_t* erro
 }
 
 bool KernelObjects::CloseHandle(Process& process, uint32_t handle, uint32_t* error) {
-  auto it = objects_.find({process.pid(), handle});
-  if (it == objects_.end()) {
+  auto it = objects_.find(handle);
+  if (it == objects_.end() || it->second->owner_pid != process.pid()) {
     *error = kErrorInvalidHandle;
     return false;
   }
@@ -114,9 +117,10 @@ WaitResult KernelObjects::Wait(absl::Span<const uint32_t> handles, bool wait_all
   // Shared references: another thread may close a handle while this one waits on it.
   std::vector<std::shared_ptr<Object>> objects;
   for (uint32_t h : handles) {
-    auto it = objects_.find({self->process->pid(), h});
-    if (it == objects_.end()) return {WaitResult::Kind::kFailed, 0, kErrorInvalidHandle};
-    objects.push_back(it->second);
+    if (Find(*self->process, h) == nullptr) {
+      return {WaitResult::Kind::kFailed, 0, kErrorInvalidHandle};
+    }
+    objects.push_back(objects_[h]);
   }
   const sim::VirtualTime deadline =
       timeout == sim::Duration::Max() ? sim::VirtualTime::Max() : scheduler_.Now() + timeout;

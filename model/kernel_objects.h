@@ -3,8 +3,9 @@
 // APC queues that run only in alertable waits.
 //
 // Invariants:
-//  - Handles belong to a process (Process::NewHandle) and are never reused; a handle of another
-//    process, a closed handle or a handle of the wrong kind fails the call (ERROR_INVALID_HANDLE).
+//  - Handles come from ProcessTable::NewHandle and are never reused; each object belongs to the
+//    process that created it, and a handle of another process, a closed handle or a handle of the
+//    wrong kind fails the call (ERROR_INVALID_HANDLE).
 //  - A wait is satisfied by the objects' state at the moment the waiting thread runs: SetEvent
 //    wakes every waiter, and among waiters of an auto-reset event the first to run takes it (the
 //    order is a choice point, as on Windows).
@@ -68,6 +69,7 @@ class KernelObjects {
  private:
   struct Object {
     enum class Kind { kEvent, kThread } kind;
+    uint32_t owner_pid = 0;
     bool manual_reset = true;
     bool signaled = false;
     Thread* thread = nullptr;                // kThread
@@ -84,8 +86,8 @@ class KernelObjects {
 
   sim::Scheduler& scheduler_;
   ProcessTable& processes_;
-  // (pid, handle) -> object; shared_ptr: a thread handle object is also found from its thread.
-  absl::btree_map<std::pair<uint32_t, uint32_t>, std::shared_ptr<Object>> objects_;
+  // handle -> object; shared_ptr: a thread handle's object is also found from its thread.
+  absl::btree_map<uint32_t, std::shared_ptr<Object>> objects_;
   absl::btree_map<uint32_t, std::vector<std::shared_ptr<Object>>> thread_handles_;  // by tid
   absl::btree_map<uint32_t, PerThread> per_thread_;                                 // by tid
 };

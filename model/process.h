@@ -3,8 +3,9 @@
 //
 // Invariants:
 //  - Process and thread ids come from one counter per run (as on Windows, one id space): 0x1000,
-//    0x1004, ... never reused. Handles come from a counter per process: 0x100, 0x104, ... shared by
-//    every kind of handle (sockets, events, threads), never reused (D-92).
+//    0x1004, ... never reused. Handles (sockets, events, threads) come from one counter per run:
+//    0x100, 0x104, ... never reused (D-92), so a handle names one object even where no process is
+//    current (a provider's upcall from a network event); each object records its owner process.
 //  - A process ends when its main thread returns from main() or any of its threads calls exit():
 //    its other threads are terminated (unwound) and the exit code is kept.
 //  - Console output is kept per process and echoed line by line as "<host>/<name>: <line>"
@@ -59,12 +60,7 @@ class Process {
   // Every thread the process ever had, main thread first.
   const std::vector<Thread*>& threads() const { return threads_; }
   sim::LaneId lane() const { return lane_; }
-  // A new handle value of this process (never reused).
-  uint32_t NewHandle() {
-    const uint32_t h = next_handle_;
-    next_handle_ += 4;
-    return h;
-  }
+
 
  private:
   friend class ProcessTable;
@@ -74,7 +70,6 @@ class Process {
   sim::LaneId lane_ = 0;
   std::unique_ptr<GuestInstance> instance_;
   std::vector<Thread*> threads_;
-  uint32_t next_handle_ = 0x100;
   bool started_ = false;
   std::optional<int> exit_code_;
   std::string output_;
@@ -110,6 +105,12 @@ class ProcessTable {
   Thread* FindThread(uint32_t tid);
   // Every process, in start order.
   std::vector<Process*> All();
+  // A new handle value (never reused in the run).
+  uint32_t NewHandle() {
+    const uint32_t h = next_handle_;
+    next_handle_ += 4;
+    return h;
+  }
 
   // Ends `process` with `code` (exit() from one of its threads): records the code and terminates
   // its other threads. Idempotent: the first code stays.
@@ -137,6 +138,7 @@ class ProcessTable {
   sim::Scheduler& scheduler_;
   std::ostream* echo_;
   uint32_t next_id_ = 0x1000;
+  uint32_t next_handle_ = 0x100;
   std::vector<std::unique_ptr<Process>> processes_;
   std::vector<std::unique_ptr<Thread>> threads_;
   absl::btree_map<sim::FiberId, Thread*> by_fiber_;

@@ -191,7 +191,7 @@ TEST_F(KernelObjectsTest, BadHandlesAndBadWaitsFailWithWin32Errors) {
   EXPECT_FALSE(close_twice_ok);
 }
 
-TEST_F(KernelObjectsTest, HandlesArePerProcessMultiplesOfFourNeverReused) {
+TEST_F(KernelObjectsTest, HandlesAreMultiplesOfFourNeverReused) {
   std::vector<uint32_t> handles;
   Start([&] {
     Process& self = *processes_.Current();
@@ -205,6 +205,27 @@ TEST_F(KernelObjectsTest, HandlesArePerProcessMultiplesOfFourNeverReused) {
   });
   EXPECT_TRUE(scheduler_.Run().ok());
   EXPECT_EQ(handles, (std::vector<uint32_t>{0x100, 0x104, 0x108}));
+}
+
+TEST_F(KernelObjectsTest, AnotherProcesssHandleIsInvalidHere) {
+  uint32_t foreign = 0, error = 0;
+  bool set_ok = true;
+  WaitResult w;
+  Start([&] {
+    foreign = kernel_.CreateEvent(*processes_.Current(), true, true);
+    kernel_.Sleep(Duration::Milliseconds(10), false);
+    return 0;
+  });
+  processes_.StartNative({.host = "host", .name = "other", .start_at = Duration::Milliseconds(1)},
+                         [&](const std::vector<std::string>&) {
+                           set_ok = kernel_.SetEvent(*processes_.Current(), foreign, &error);
+                           w = kernel_.Wait({foreign}, false, Duration::Zero(), false);
+                           return 0;
+                         });
+  EXPECT_TRUE(scheduler_.Run().ok());
+  EXPECT_FALSE(set_ok);
+  EXPECT_EQ(error, kErrorInvalidHandle);
+  EXPECT_EQ(w.kind, Kind::kFailed);
 }
 
 TEST_F(KernelObjectsTest, ExitFromAThreadEndsTheProcessAndItsOtherThreads) {
