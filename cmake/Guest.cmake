@@ -17,6 +17,8 @@ function(ws2sim_add_guest name)
   # -fexceptions: exit() unwinds C frames too. No _FORTIFY_SOURCE: its __printf_chk would bypass
   # the wrapped printf.
   target_compile_options(${name} PRIVATE -fexceptions -U_FORTIFY_SOURCE)
+  # Portable programs choose their Windows code with these.
+  target_compile_definitions(${name} PRIVATE _WIN32 WIN32)
   set(wraps "")
   foreach(fn ${WS2SIM_GUEST_WRAPPED})
     list(APPEND wraps "-Wl,--wrap=${fn}")
@@ -27,6 +29,10 @@ endfunction()
 
 function(ws2sim_host_guests target)
   target_link_libraries(${target} PRIVATE ws2sim_guest_api)
-  target_link_options(${target} PRIVATE "-Wl,--export-dynamic-symbol=__wrap_*"
-                      "-Wl,--export-dynamic-symbol=ws2sim_*")
+  # Only the functions guests call are exported (model/guest_exports.list), so a guest's own
+  # symbols can never bind to ws2sim's internals.
+  target_link_options(${target} PRIVATE
+                      "-Wl,--dynamic-list=${PROJECT_SOURCE_DIR}/model/guest_exports.list")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS
+               "${PROJECT_SOURCE_DIR}/model/guest_exports.list")
 endfunction()

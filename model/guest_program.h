@@ -9,6 +9,7 @@
 #ifndef WS2SIM_MODEL_GUEST_PROGRAM_H_
 #define WS2SIM_MODEL_GUEST_PROGRAM_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,11 @@ namespace ws2sim::model {
 // with -fexceptions) to GuestInstance::RunMain, which returns `code`.
 struct GuestExit {
   int code;
+};
+
+// Thrown by ExitThread: unwinds the calling thread's stack; the thread ends with `code`.
+struct GuestThreadExit {
+  uint32_t code;
 };
 
 class GuestInstance {

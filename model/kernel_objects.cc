@@ -23,7 +23,7 @@ KernelObjects::KernelObjects(sim::Scheduler& scheduler, ProcessTable& processes)
   });
 }
 
-uint32_t KernelObjects::CreateEvent(Process& process, bool manual_reset, bool initially_signaled) {
+uint32_t KernelObjects::CreateEventObject(Process& process, bool manual_reset, bool initially_signaled) {
   const uint32_t handle = processes_.NewHandle();
   auto o = std::make_shared<Object>();
   o->kind = Object::Kind::kEvent;
@@ -70,6 +70,17 @@ bool KernelObjects::ResetEvent(Process& process, uint32_t handle, uint32_t* erro
     return false;
   }
   o->signaled = false;
+  return true;
+}
+
+bool KernelObjects::SignalFromProvider(uint32_t handle, bool set, uint32_t* error) {
+  auto it = objects_.find(handle);
+  if (it == objects_.end() || it->second->kind != Object::Kind::kEvent) {
+    *error = kErrorInvalidHandle;
+    return false;
+  }
+  it->second->signaled = set;
+  if (set) WakeWaiters(*it->second);
   return true;
 }
 

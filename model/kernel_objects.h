@@ -44,10 +44,13 @@ class KernelObjects {
   KernelObjects(sim::Scheduler& scheduler, ProcessTable& processes);
 
   // CreateEvent: a new event handle in `process`.
-  uint32_t CreateEvent(Process& process, bool manual_reset, bool initially_signaled);
+  uint32_t CreateEventObject(Process& process, bool manual_reset, bool initially_signaled);
   // SetEvent / ResetEvent: false with ERROR_INVALID_HANDLE in *error for a bad handle.
   bool SetEvent(Process& process, uint32_t handle, uint32_t* error);
   bool ResetEvent(Process& process, uint32_t handle, uint32_t* error);
+  // WPUSetEvent / WPUResetEvent: a provider signals (set) or resets an event from any context, a
+  // network event included, so the owner is not checked. False for a handle that is no event.
+  bool SignalFromProvider(uint32_t handle, bool set, uint32_t* error);
   // A handle for `thread` in `process` (CreateThread's result); signaled when the thread ends.
   uint32_t ThreadHandle(Process& process, Thread& thread);
   // CloseHandle. False with ERROR_INVALID_HANDLE for a bad handle.

@@ -66,6 +66,13 @@ Thread* ProcessTable::AddThread(Process& p, std::string name, absl::AnyInvocable
       Thread* thread;
       ~Finish() {
         thread->finished = true;
+        Process& p = *thread->process;
+        // The last thread to end ends the process (a main thread that called ExitThread).
+        bool all_finished = true;
+        for (Thread* t : p.threads_) all_finished &= t->finished;
+        if (all_finished && !p.exit_code_.has_value()) {
+          p.exit_code_ = static_cast<int>(thread->exit_code);
+        }
         if (table->thread_exit_hook_) table->thread_exit_hook_(*thread);
       }
     } finish{this, raw};
@@ -74,6 +81,8 @@ Thread* ProcessTable::AddThread(Process& p, std::string name, absl::AnyInvocable
     } catch (const GuestExit& e) {  // exit() on a thread other than main ends the process too
       raw->exit_code = static_cast<uint32_t>(e.code);
       Exit(*raw->process, e.code);
+    } catch (const GuestThreadExit& e) {  // ExitThread: only this thread ends
+      raw->exit_code = e.code;
     }
   };
   raw->fiber = scheduler_.Spawn(absl::StrCat(p.label_, "/", name), std::move(run),

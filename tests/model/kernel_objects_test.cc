@@ -33,7 +33,7 @@ TEST_F(KernelObjectsTest, WaitTimesOutInVirtualTime) {
   int64_t woke_ms = -1;
   Process* p = Start([&] {
     Process& self = *processes_.Current();
-    const uint32_t e = kernel_.CreateEvent(self, true, false);
+    const uint32_t e = kernel_.CreateEventObject(self, true, false);
     r = kernel_.Wait({e}, false, Duration::Milliseconds(250), false);
     woke_ms = NowMs();
     return 0;
@@ -49,7 +49,7 @@ TEST_F(KernelObjectsTest, SetEventWakesAWaiterAtThatTime) {
   int64_t woke_ms = -1;
   Start([&] {
     Process& self = *processes_.Current();
-    const uint32_t e = kernel_.CreateEvent(self, true, false);
+    const uint32_t e = kernel_.CreateEventObject(self, true, false);
     Thread* setter = processes_.CreateThread(self, [&, e] {
       kernel_.Sleep(Duration::Milliseconds(40), false);
       uint32_t error = 0;
@@ -75,7 +75,7 @@ TEST_F(KernelObjectsTest, AutoResetEventReleasesOneWaiterManualResetReleasesAll)
     int released = 0;
     processes.StartNative({.host = "h", .name = "p"}, [&](const std::vector<std::string>&) {
       Process& self = *processes.Current();
-      const uint32_t e = kernel.CreateEvent(self, manual, false);
+      const uint32_t e = kernel.CreateEventObject(self, manual, false);
       for (int i = 0; i < 3; ++i) {
         processes.CreateThread(self, [&, e] {
           if (kernel.Wait({e}, false, Duration::Milliseconds(100), false).kind == Kind::kSignaled) {
@@ -99,8 +99,8 @@ TEST_F(KernelObjectsTest, WaitAnyReportsTheFirstSignaledIndexWaitAllNeedsEvery) 
   WaitResult any, all_early, all;
   Start([&] {
     Process& self = *processes_.Current();
-    const uint32_t a = kernel_.CreateEvent(self, true, false);
-    const uint32_t b = kernel_.CreateEvent(self, true, true);
+    const uint32_t a = kernel_.CreateEventObject(self, true, false);
+    const uint32_t b = kernel_.CreateEventObject(self, true, true);
     any = kernel_.Wait({a, b}, false, Duration::Zero(), false);
     all_early = kernel_.Wait({a, b}, true, Duration::Zero(), false);
     uint32_t error = 0;
@@ -153,7 +153,7 @@ TEST_F(KernelObjectsTest, ApcsRunOnlyInAlertableWaits) {
       kernel_.QueueApc(*me, [&] { log.push_back("late apc at " + std::to_string(NowMs())); });
       return 0u;
     });
-    const uint32_t never = kernel_.CreateEvent(self, true, false);
+    const uint32_t never = kernel_.CreateEventObject(self, true, false);
     WaitResult w = kernel_.Wait({never}, false, Duration::Max(), true);
     log.push_back(w.kind == Kind::kIoCompletion ? "wait: io completion" : "?");
     return 0;
@@ -173,7 +173,7 @@ TEST_F(KernelObjectsTest, BadHandlesAndBadWaitsFailWithWin32Errors) {
     bad_handle = kernel_.Wait({0x999}, false, Duration::Zero(), false);
     none = kernel_.Wait({}, false, Duration::Zero(), false);
     std::vector<uint32_t> many;
-    for (int i = 0; i < 65; ++i) many.push_back(kernel_.CreateEvent(self, true, false));
+    for (int i = 0; i < 65; ++i) many.push_back(kernel_.CreateEventObject(self, true, false));
     too_many = kernel_.Wait(many, false, Duration::Zero(), false);
     set_ok = kernel_.SetEvent(self, 0x998, &set_error);
     close_ok = kernel_.CloseHandle(self, many[0], &close_error);
@@ -196,7 +196,7 @@ TEST_F(KernelObjectsTest, HandlesAreMultiplesOfFourNeverReused) {
   Start([&] {
     Process& self = *processes_.Current();
     for (int i = 0; i < 3; ++i) {
-      const uint32_t h = kernel_.CreateEvent(self, true, false);
+      const uint32_t h = kernel_.CreateEventObject(self, true, false);
       handles.push_back(h);
       uint32_t error;
       kernel_.CloseHandle(self, h, &error);
@@ -212,7 +212,7 @@ TEST_F(KernelObjectsTest, AnotherProcesssHandleIsInvalidHere) {
   bool set_ok = true;
   WaitResult w;
   Start([&] {
-    foreign = kernel_.CreateEvent(*processes_.Current(), true, true);
+    foreign = kernel_.CreateEventObject(*processes_.Current(), true, true);
     kernel_.Sleep(Duration::Milliseconds(10), false);
     return 0;
   });

@@ -1,0 +1,184 @@
+// The Win32 functions Winsock programs use (DESIGN.md section 7): last error, time, sleeping,
+// threads, events, waits and critical sections, all in virtual time on the calling fiber.
+#include <memory>
+
+#include "model/api_context.h"
+
+using ws2sim::model::ApiContext;
+using ws2sim::model::WaitResult;
+namespace sim = ws2sim::sim;
+
+namespace {
+
+sim::Duration Milliseconds(DWORD ms) {
+  return ms == INFINITE ? sim::Duration::Max() : sim::Duration::Milliseconds(ms);
+}
+
+uint32_t HandleValue(HANDLE h) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(h)); }
+HANDLE AsHandle(uint32_t v) { return reinterpret_cast<HANDLE>(static_cast<uintptr_t>(v)); }
+
+DWORD WaitCode(ApiContext& ctx, const WaitResult& r) {
+  switch (r.kind) {
+    case WaitResult::Kind::kSignaled: return WAIT_OBJECT_0 + r.index;
+    case WaitResult::Kind::kTimeout: return WAIT_TIMEOUT;
+    case WaitResult::Kind::kIoCompletion: return WAIT_IO_COMPLETION;
+    case WaitResult::Kind::kFailed: break;
+  }
+  return ctx.Fail(static_cast<int>(r.error), WAIT_FAILED);
+}
+
+// A critical section: the owner thread, its recursion count and the threads waiting, in order.
+struct CriticalSectionState {
+  uint32_t owner_tid = 0;
+  int recursion = 0;
+  std::vector<sim::FiberId> waiters;
+};
+
+CriticalSectionState*& StateOf(LPCRITICAL_SECTION cs) {
+  return *reinterpret_cast<CriticalSectionState**>(&cs->DebugInfo);
+}
+
+}  // namespace
+
+extern "C" {
+
+DWORD WINAPI GetLastError(void) { return ApiContext("GetLastError").thread.last_error; }
+void WINAPI SetLastError(DWORD code) { ApiContext("SetLastError").thread.last_error = code; }
+
+void WINAPI Sleep(DWORD ms) {
+  ApiContext ctx("Sleep");
+  ctx.rt.kernel().Sleep(Milliseconds(ms), false);
+}
+
+DWORD WINAPI SleepEx(DWORD ms, BOOL alertable) {
+  ApiContext ctx("SleepEx");
+  const WaitResult r = ctx.rt.kernel().Sleep(Milliseconds(ms), alertable != FALSE);
+  return r.kind == WaitResult::Kind::kIoCompletion ? WAIT_IO_COMPLETION : 0;
+}
+
+DWORD WINAPI GetTickCount(void) {
+  ApiContext ctx("GetTickCount");
+  return static_cast<DWORD>((ctx.rt.scheduler().Now() - sim::VirtualTime::Zero()).ns() / 1000000);
+}
+
+// 10 MHz, as on current Windows: one tick is 100 ns of virtual time.
+BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER* frequency) {
+  frequency->QuadPart = 10000000;
+  return TRUE;
+}
+
+BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER* counter) {
+  ApiContext ctx("QueryPerformanceCounter");
+  counter->QuadPart = (ctx.rt.scheduler().Now() - sim::VirtualTime::Zero()).ns() / 100;
+  return TRUE;
+}
+
+DWORD WINAPI GetCurrentThreadId(void) { return ApiContext("GetCurrentThreadId").thread.tid; }
+
+HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T, LPTHREAD_START_ROUTINE start,
+                           LPVOID param, DWORD, LPDWORD thread_id) {
+  ApiContext ctx("CreateThread");
+  ws2sim::model::Thread* t = ctx.rt.processes().CreateThread(
+      ctx.process, [start, param] { return static_cast<uint32_t>(start(param)); });
+  if (thread_id != nullptr) *thread_id = t->tid;
+  return AsHandle(ctx.rt.kernel().ThreadHandle(ctx.process, *t));
+}
+
+void WINAPI ExitThread(DWORD code) {
+  ApiContext ctx("ExitThread");
+  throw ws2sim::model::GuestThreadExit{code};
+}
+
+DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD ms, BOOL alertable) {
+  ApiContext ctx("WaitForSingleObjectEx");
+  const uint32_t handle = HandleValue(h);
+  return WaitCode(ctx, ctx.rt.kernel().Wait({&handle, 1}, false, Milliseconds(ms), alertable != FALSE));
+}
+
+DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD ms) { return WaitForSingleObjectEx(h, ms, FALSE); }
+
+DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD ms,
+                                      BOOL alertable) {
+  ApiContext ctx("WaitForMultipleObjectsEx");
+  std::vector<uint32_t> values;
+  for (DWORD i = 0; i < count; ++i) values.push_back(HandleValue(handles[i]));
+  return WaitCode(ctx, ctx.rt.kernel().Wait(values, wait_all != FALSE, Milliseconds(ms),
+                                            alertable != FALSE));
+}
+
+DWORD WINAPI WaitForMultipleObjects(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD ms) {
+  return WaitForMultipleObjectsEx(count, handles, wait_all, ms, FALSE);
+}
+
+BOOL WINAPI CloseHandle(HANDLE h) {
+  ApiContext ctx("CloseHandle");
+  uint32_t error = 0;
+  if (!ctx.rt.kernel().CloseHandle(ctx.process, HandleValue(h), &error)) {
+    return ctx.Fail(static_cast<int>(error), FALSE);
+  }
+  return TRUE;
+}
+
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES, BOOL manual_reset, BOOL initial_state, LPCSTR) {
+  ApiContext ctx("CreateEventA");
+  return AsHandle(ctx.rt.kernel().CreateEventObject(ctx.process, manual_reset != FALSE,
+                                              initial_state != FALSE));
+}
+
+HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES attributes, BOOL manual_reset,
+                           BOOL initial_state, LPCWSTR) {
+  return CreateEventA(attributes, manual_reset, initial_state, nullptr);
+}
+
+BOOL WINAPI SetEvent(HANDLE h) {
+  ApiContext ctx("SetEvent");
+  uint32_t error = 0;
+  if (!ctx.rt.kernel().SetEvent(ctx.process, HandleValue(h), &error)) {
+    return ctx.Fail(static_cast<int>(error), FALSE);
+  }
+  return TRUE;
+}
+
+BOOL WINAPI ResetEvent(HANDLE h) {
+  ApiContext ctx("ResetEvent");
+  uint32_t error = 0;
+  if (!ctx.rt.kernel().ResetEvent(ctx.process, HandleValue(h), &error)) {
+    return ctx.Fail(static_cast<int>(error), FALSE);
+  }
+  return TRUE;
+}
+
+void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION cs) {
+  std::memset(cs, 0, sizeof(*cs));
+  StateOf(cs) = new CriticalSectionState();
+}
+
+void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION cs) {
+  delete StateOf(cs);
+  StateOf(cs) = nullptr;
+}
+
+void WINAPI EnterCriticalSection(LPCRITICAL_SECTION cs) {
+  ApiContext ctx("EnterCriticalSection");
+  CriticalSectionState* state = StateOf(cs);
+  while (state->owner_tid != 0 && state->owner_tid != ctx.thread.tid) {
+    state->waiters.push_back(ctx.thread.fiber);
+    ctx.rt.scheduler().Park("EnterCriticalSection");
+  }
+  state->owner_tid = ctx.thread.tid;
+  ++state->recursion;
+}
+
+void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION cs) {
+  ApiContext ctx("LeaveCriticalSection");
+  CriticalSectionState* state = StateOf(cs);
+  if (state->owner_tid != ctx.thread.tid || --state->recursion > 0) return;
+  state->owner_tid = 0;
+  if (!state->waiters.empty()) {  // the longest waiter goes next
+    const sim::FiberId next = state->waiters.front();
+    state->waiters.erase(state->waiters.begin());
+    ctx.rt.scheduler().Unpark(next);
+  }
+}
+
+}  // extern "C"
