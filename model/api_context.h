@@ -35,7 +35,7 @@ class ApiContext {
   // WSAStartup) or WSAENOTSOCK (not a socket of this process).
   WinsockDll::Provider* ProviderOf(SOCKET s, int* error);
   // While it lives, SPI calls run on this process's machine (sim::CurrentHost).
-  sim::ScopedHost OnMachine() { return sim::ScopedHost(dll.machine().net_host()); }
+  sim::ScopedHost OnMachine() { return sim::ScopedHost(dll.machine().net_host(), process.pid()); }
 
  private:
   static Thread& CurrentThreadOrDie(const char* name);

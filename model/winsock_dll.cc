@@ -56,7 +56,7 @@ int WinsockDll::Startup(uint16_t version_requested, void* data) {
 int WinsockDll::Cleanup() {
   if (startup_count_ == 0) return WSANOTINITIALISED;
   if (--startup_count_ > 0) return 0;
-  sim::ScopedHost host(machine_.net_host());
+  sim::ScopedHost host(machine_.net_host(), process_.pid());
   for (auto& [id, provider] : providers_) {
     if (!provider.usable) continue;
     int error = 0;
@@ -93,7 +93,7 @@ WinsockDll::Provider* WinsockDll::ProviderFor(const CatalogEntry& entry, int* er
                                                          std::end(kDllSpiVersions));
       int rc;
       {
-        sim::ScopedHost host(machine_.net_host());
+        sim::ScopedHost host(machine_.net_host(), process_.pid());
         rc = startup(requested.ToWord(), &data, &info, upcalls, p.table.get());
       }
       if (rc != 0) {
@@ -106,7 +106,7 @@ WinsockDll::Provider* WinsockDll::ProviderFor(const CatalogEntry& entry, int* er
           p.usable = true;
         } else {  // SPEC 2.1's DLL rule: clean the provider up and do not use it
           int cleanup_error = 0;
-          sim::ScopedHost host(machine_.net_host());
+          sim::ScopedHost host(machine_.net_host(), process_.pid());
           if (p.table->lpWSPCleanup != nullptr) p.table->lpWSPCleanup(&cleanup_error);
           p.startup_error = WSAVERNOTSUPPORTED;
         }

@@ -28,6 +28,21 @@ std::string EnumWord(Enum value, const std::string& name, absl::string_view pref
   return absl::AsciiStrToLower(absl::StripPrefix(name, prefix));
 }
 
+// tcpdump's TCP flag letters: S F P R U W E, then '.' for ACK ("S." is SYN+ACK).
+std::string TcpFlagLetters(uint32_t flags) {
+  std::string out;
+  static constexpr struct {
+    uint32_t bit;
+    char letter;
+  } kLetters[] = {{0x02, 'S'}, {0x01, 'F'}, {0x08, 'P'}, {0x04, 'R'},
+                  {0x20, 'U'}, {0x80, 'W'}, {0x40, 'E'}, {0x10, '.'}};
+  for (const auto& l : kLetters) {
+    if (flags & l.bit) out += l.letter;
+  }
+  if (flags > 0xff) absl::StrAppend(&out, "+0x", absl::Hex(flags & ~0xffu));
+  return out;
+}
+
 }  // namespace
 
 std::string DumpRecord(const Trace& trace, const TraceRecord& r) {
@@ -64,6 +79,34 @@ std::string DumpRecord(const Trace& trace, const TraceRecord& r) {
       const pb::Note& note = record.note();
       absl::StrAppend(&line, "note ", Token(trace.LaneName(note.lane())), " ",
                       Quoted(trace.String(note.text())), " a=", note.a(), " b=", note.b());
+      break;
+    }
+    // "packet <lane> <event> id=N" and then, each only when set: reason=<drop reason>, len=N,
+    // flags=<tcpdump letters>, seq=N, ack=N, frag=<offset>[+ when more fragments follow],
+    // detail=N and the quoted flow string:
+    //   #13 15ms packet "l1 a->b" sent id=1 len=40 flags=S seq=1000 "tcp 10.0.0.1:49152 > ..."
+    //   #20 25ms packet b dropped id=5 reason=bad_checksum
+    case pb::Record::kPacket: {
+      const pb::Packet& packet = record.packet();
+      absl::StrAppend(&line, "packet ", Token(trace.LaneName(packet.lane())), " ",
+                      EnumWord(packet.event(), pb::PacketEvent_Name(packet.event()), "PACKET_"),
+                      " id=", packet.id());
+      if (packet.reason() != pb::DROP_UNSPECIFIED) {
+        absl::StrAppend(&line, " reason=",
+                        EnumWord(packet.reason(), pb::DropReason_Name(packet.reason()), "DROP_"));
+      }
+      if (packet.length() != 0) absl::StrAppend(&line, " len=", packet.length());
+      if (packet.tcp_flags() != 0) {
+        absl::StrAppend(&line, " flags=", TcpFlagLetters(packet.tcp_flags()));
+      }
+      if (packet.seq() != 0) absl::StrAppend(&line, " seq=", packet.seq());
+      if (packet.ack() != 0) absl::StrAppend(&line, " ack=", packet.ack());
+      if (packet.fragment() != 0) {
+        absl::StrAppend(&line, " frag=", packet.fragment() >> 1,
+                        (packet.fragment() & 1) != 0 ? "+" : "");
+      }
+      if (packet.detail() != 0) absl::StrAppend(&line, " detail=", packet.detail());
+      if (packet.flow() != 0) absl::StrAppend(&line, " ", Quoted(trace.String(packet.flow())));
       break;
     }
     case pb::Record::kEnd: {

@@ -160,6 +160,9 @@ class Parser {
       case pb::Record::kNote:
         if (absl::Status s = lane_use(record.note().lane()); !s.ok()) return s;
         return string_use(record.note().text());
+      case pb::Record::kPacket:
+        if (absl::Status s = lane_use(record.packet().lane()); !s.ok()) return s;
+        return string_use(record.packet().flow());
       case pb::Record::kEnd:
         return absl::OkStatus();
       case pb::Record::BODY_NOT_SET:

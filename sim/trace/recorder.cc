@@ -34,11 +34,12 @@ constexpr int kLaneDefField = 3;
 constexpr int kFiberField = 4;
 constexpr int kChoiceField = 5;
 constexpr int kNoteField = 6;
+constexpr int kPacketField = 7;
 constexpr int kEndField = 15;
 
-// The largest body a scalar-only record can have: Note's 2 uint32 and 2 sint64 fields (LaneDef
-// has 3 uint32 and an enum, which may take 10 bytes).
-constexpr size_t kMaxScalarBodyBytes = 2 * (1 + 5) + 2 * (1 + 10);
+// The largest body a scalar-only record can have: Packet's 7 uint32, 2 uint64 and 2 enums (an enum
+// may take 10 bytes). Note has 2 uint32 and 2 sint64, LaneDef 3 uint32 and an enum.
+constexpr size_t kMaxScalarBodyBytes = 7 * (1 + 5) + 2 * (1 + 10) + 2 * (1 + 10);
 // Head of a scalar record: length (1 byte, see below), dt_ns field, body tag, body length.
 constexpr size_t kMaxScalarRecordBytes = 1 + (1 + 10) + 1 + 1 + kMaxScalarBodyBytes;
 // So the record length and the body length of a scalar record each fit in a one-byte varint.
@@ -114,6 +115,8 @@ const char* RecordKindName(int body_field) {
       return "Choice";
     case kNoteField:
       return "Note";
+    case kPacketField:
+      return "Packet";
     case kEndField:
       return "RunEnd";
   }
@@ -310,6 +313,24 @@ void Recorder::Note(sim::VirtualTime t, LaneId lane, StringId text, int64_t a, i
     p = PutField(p, 2, text);
     p = PutField(p, 3, ZigZag(a));
     return PutField(p, 4, ZigZag(b));
+  });
+}
+
+void Recorder::Packet(sim::VirtualTime t, const PacketFields& f) {
+  // Packet {lane = 1, event = 2, id = 3, reason = 4, flow = 5, length = 6, tcp_flags = 7, seq = 8,
+  //         ack = 9, fragment = 10, detail = 11}
+  Emit(t, kPacketField, [&](uint8_t* p) {
+    p = PutField(p, 1, f.lane);
+    p = PutField(p, 2, EnumValue(f.event));
+    p = PutField(p, 3, f.id);
+    p = PutField(p, 4, EnumValue(f.reason));
+    p = PutField(p, 5, f.flow);
+    p = PutField(p, 6, f.length);
+    p = PutField(p, 7, f.tcp_flags);
+    p = PutField(p, 8, f.seq);
+    p = PutField(p, 9, f.ack);
+    p = PutField(p, 10, f.fragment);
+    return PutField(p, 11, f.detail);
   });
 }
 

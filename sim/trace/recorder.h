@@ -36,6 +36,21 @@ inline constexpr uint32_t kFormatVersion = 1;
 using StringId = uint32_t;  // 0 is the empty string
 using LaneId = uint32_t;    // 0 is the engine's lane
 
+// The fields of one Packet record (trace.proto); zero fields are not written.
+struct PacketFields {
+  LaneId lane = 0;
+  pb::PacketEvent event = pb::PACKET_UNSPECIFIED;
+  uint64_t id = 0;
+  pb::DropReason reason = pb::DROP_UNSPECIFIED;
+  StringId flow = 0;
+  uint32_t length = 0;
+  uint32_t tcp_flags = 0;
+  uint32_t seq = 0;
+  uint32_t ack = 0;
+  uint32_t fragment = 0;
+  uint64_t detail = 0;
+};
+
 class Recorder {
  public:
   // Creates (truncates) the file at `path` and writes magic, version and `header`.
@@ -61,6 +76,8 @@ class Recorder {
   void Fiber(sim::VirtualTime t, LaneId lane, pb::FiberAction action, StringId reason);
   void Choice(sim::VirtualTime t, uint32_t alternatives, uint32_t chosen, LaneId lane);
   void Note(sim::VirtualTime t, LaneId lane, StringId text, int64_t a, int64_t b);
+  // A packet event of the virtual network (sim/net); intern the flow string first.
+  void Packet(sim::VirtualTime t, const PacketFields& packet);
   // The last record. After End, only Close may be called.
   void End(sim::VirtualTime t, pb::StopReason reason, absl::string_view schedule_id,
            absl::string_view message, uint64_t events);

@@ -1,6 +1,7 @@
 // Trace recorder, reader and dump (DESIGN.md section 8; format in sim/trace/trace.proto).
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -54,7 +55,9 @@ pb::TraceHeader SampleHeader() {
 }
 
 // Every record kind and field: lane parents, interned strings reused, negative and extreme note
-// values, a large dt. 12 records with End, 11 without.
+// values, packet records with every field and extreme ids, a large dt. kSampleRecords records with
+// End, one fewer without.
+constexpr size_t kSampleRecords = 18;
 void RecordSample(Recorder& r, bool end = true) {
   r.LaneDef(At(0), 1, pb::LANE_PROCESS, "proc-1", 0);
   r.LaneDef(At(0), 2, pb::LANE_FIBER, "client-1", 1);
@@ -64,6 +67,23 @@ void RecordSample(Recorder& r, bool end = true) {
   r.Choice(At(12'000'250), 3, 1, 2);
   const StringId sent = r.Intern("sent");
   r.Note(At(15'000'000), 2, sent, -5, std::numeric_limits<int64_t>::min());
+  r.LaneDef(At(15'000'000), 3, pb::LANE_LINK, "l1 a->b", 0);
+  const StringId flow = r.Intern("tcp 10.0.0.1:49152 > 10.0.0.2:80");
+  r.Packet(At(15'000'000), {.lane = 3,
+                            .event = pb::PACKET_SENT,
+                            .id = 1,
+                            .flow = flow,
+                            .length = 1500,
+                            .tcp_flags = 0x12,
+                            .seq = 4294967295u,
+                            .ack = 1,
+                            .fragment = 1480 << 1 | 1,
+                            .detail = 7});
+  r.Packet(At(15'010'000), {.lane = 3, .event = pb::PACKET_DROPPED, .id = 1,
+                            .reason = pb::DROP_QUEUE_FULL});
+  r.Packet(At(15'010'000), {.event = pb::PACKET_CORRUPTED,
+                            .id = std::numeric_limits<uint64_t>::max(),
+                            .detail = std::numeric_limits<uint64_t>::max()});
   r.Note(At(kLargeNs), 0, 0, std::numeric_limits<int64_t>::max(), 0);
   if (end) r.End(At(kLargeNs + 7), pb::STOP_DEADLOCK, "s1.7.x", "all fibers blocked", 123);
 }
@@ -84,7 +104,29 @@ const std::vector<std::string>& SampleRecordTexts() {
       R"pb(string_def { id: 4 text: "sent" })pb",
       R"pb(dt_ns: 2999750
            note { lane: 2 text: 4 a: -5 b: -9223372036854775808 })pb",
-      R"pb(dt_ns: 4611686018412387907
+      R"pb(string_def { id: 5 text: "l1 a->b" })pb",
+      R"pb(lane_def { lane: 3 kind: LANE_LINK name: 5 })pb",
+      R"pb(string_def { id: 6 text: "tcp 10.0.0.1:49152 > 10.0.0.2:80" })pb",
+      R"pb(packet {
+             lane: 3
+             event: PACKET_SENT
+             id: 1
+             flow: 6
+             length: 1500
+             tcp_flags: 18
+             seq: 4294967295
+             ack: 1
+             fragment: 2961
+             detail: 7
+           })pb",
+      R"pb(dt_ns: 10000
+           packet { lane: 3 event: PACKET_DROPPED id: 1 reason: DROP_QUEUE_FULL })pb",
+      R"pb(packet {
+             event: PACKET_CORRUPTED
+             id: 18446744073709551615
+             detail: 18446744073709551615
+           })pb",
+      R"pb(dt_ns: 4611686018412377907
            note { a: 9223372036854775807 })pb",
       R"pb(dt_ns: 7
            end {
@@ -202,7 +244,7 @@ void RecordTypicalMix(Recorder& r, int count) {
 TEST(TraceRoundTrip, EveryRecordKindAndField) {
   auto r = Recorder::InMemory(SampleHeader());
   RecordSample(*r);
-  EXPECT_EQ(r->records(), 12u);
+  EXPECT_EQ(r->records(), kSampleRecords);
   EXPECT_EQ(r->bytes(), r->Bytes().size());
 
   const ReadResult read = ReadTraceBytes(r->Bytes(), "sample.w2t");
@@ -219,13 +261,17 @@ TEST(TraceRoundTrip, EveryRecordKindAndField) {
   }
   EXPECT_EQ(trace.records[0].offset, FirstRecordOffset());
   const std::vector<int64_t> times_ns = {
-      0, 0, 0, 0, 0, 1000, 12'000'250, 12'000'250, 12'000'250, 15'000'000, kLargeNs, kLargeNs + 7};
+      0,          0,          0,          0,          0,          1000,
+      12'000'250, 12'000'250, 12'000'250, 15'000'000, 15'000'000, 15'000'000,
+      15'000'000, 15'000'000, 15'010'000, 15'010'000, kLargeNs,   kLargeNs + 7};
+  ASSERT_EQ(times_ns.size(), kSampleRecords);
   for (size_t i = 0; i < times_ns.size(); ++i) {
     EXPECT_EQ(trace.records[i].time, At(times_ns[i])) << "record " << i;
   }
 
-  EXPECT_THAT(trace.strings, ElementsAre("", "proc-1", "client-1", "sleep 10us", "sent"));
-  ASSERT_EQ(trace.lanes.size(), 2u);
+  EXPECT_THAT(trace.strings, ElementsAre("", "proc-1", "client-1", "sleep 10us", "sent", "l1 a->b",
+                                         "tcp 10.0.0.1:49152 > 10.0.0.2:80"));
+  ASSERT_EQ(trace.lanes.size(), 3u);
   EXPECT_THAT(trace.lanes.at(1), EqualsProto(R"pb(lane: 1 kind: LANE_PROCESS name: 1)pb"));
   EXPECT_THAT(trace.lanes.at(2), EqualsProto(R"pb(lane: 2 kind: LANE_FIBER name: 2 parent: 1)pb"));
   EXPECT_EQ(trace.LaneName(0), "engine");
@@ -307,7 +353,7 @@ TEST(TraceRoundTrip, FileAndMemoryRecordersWriteIdenticalBytes) {
   EXPECT_EQ(file_bytes, SampleBytes());
   const ReadResult read = ReadTraceFile(path);
   ASSERT_TRUE(read.status.ok()) << read.status;
-  EXPECT_EQ(read.trace.records.size(), 12u);
+  EXPECT_EQ(read.trace.records.size(), kSampleRecords);
   std::filesystem::remove(path);
 }
 
@@ -388,6 +434,80 @@ TEST(TraceEncoding, ExactBytesOfSmallRecords) {
                                                          "\x05\x08\xac\x02\x2a\x00"
                                                          "\x08\x32\x06\x08\x01\x18\x01\x20\x02",
                                                          9 + 6 + 9));
+}
+
+TEST(TraceEncoding, ExactBytesOfPacketRecords) {
+  auto r = Recorder::InMemory(pb::TraceHeader());
+  const size_t header_bytes = r->Bytes().size();
+  r->Packet(At(0), {.lane = 2, .event = pb::PACKET_DELIVERED, .id = 300});
+  r->Packet(At(5), {.lane = 1, .event = pb::PACKET_DROPPED, .id = 1,
+                    .reason = pb::DROP_LINK_DOWN});
+  r->Packet(At(5), {.lane = 1,
+                    .event = pb::PACKET_SENT,
+                    .id = 2,
+                    .flow = 1,
+                    .length = 60,
+                    .tcp_flags = 0x02,
+                    .seq = 1000,
+                    .fragment = 3,
+                    .detail = 1});
+  // Record = length, [dt_ns], tag 0x3a (field 7, length-delimited), body length, body; the body
+  // is the non-zero fields in field order, each a one-byte tag and a varint (300 = ac 02).
+  EXPECT_EQ(r->Bytes().substr(header_bytes),
+            std::string("\x09\x3a\x07\x08\x02\x10\x04\x18\xac\x02"
+                        "\x0c\x08\x05\x3a\x08\x08\x01\x10\x03\x18\x01\x20\x04"
+                        "\x15\x3a\x13\x08\x01\x10\x01\x18\x02\x28\x01\x30\x3c\x38\x02"
+                        "\x40\xe8\x07\x50\x03\x58\x01",
+                        10 + 13 + 22));
+  const ReadResult read = ReadTraceBytes(r->Bytes() + std::string("\x02\x7a\x00", 3), "p.w2t");
+  // The reader checks a packet's lane (and flow string) like any other record's.
+  EXPECT_THAT(std::string(read.status.message()),
+              HasSubstr("byte 10: lane 2 used before it is defined"));
+}
+
+// Packets of a bulk TCP transfer as sim/net records them: every segment SENT (with its summary)
+// and DELIVERED later (id only), an ACK flowing back for every second segment, seq and ack 32-bit
+// values, a send every 0..200 us.
+TEST(TraceEncoding, TypicalPacketMixTakesAtMost24BytesPerRecord) {
+  auto r = Recorder::InMemory(SampleHeader());
+  r->LaneDef(At(0), 1, pb::LANE_LINK, "l1 a->b", 0);
+  r->LaneDef(At(0), 2, pb::LANE_LINK, "l1 b->a", 0);
+  const StringId data = r->Intern("tcp 10.0.0.1:49152 > 10.0.0.2:80");
+  const StringId acks = r->Intern("tcp 10.0.0.2:80 > 10.0.0.1:49152");
+  const size_t start_bytes = r->Bytes().size();
+  const uint64_t start_records = r->records();
+  Lcg lcg;
+  int64_t t_ns = 0;
+  uint64_t id = 0;
+  std::vector<std::pair<uint64_t, LaneId>> in_flight;  // delivered 100 sends later
+  for (int i = 0; i < 20'000; ++i) {
+    t_ns += lcg.Next() % 200'001;
+    const bool ack = i % 3 == 2;
+    const uint32_t seq = lcg.Next() << 1;
+    const uint32_t ack_no = lcg.Next() << 1;
+    r->Packet(At(t_ns), {.lane = ack ? 2u : 1u,
+                         .event = pb::PACKET_SENT,
+                         .id = ++id,
+                         .flow = ack ? acks : data,
+                         .length = ack ? 52u : 1500u,
+                         .tcp_flags = ack ? 0x10u : 0x18u,
+                         .seq = seq,
+                         .ack = ack_no});
+    in_flight.emplace_back(id, ack ? 2u : 1u);
+    if (in_flight.size() > 100) {
+      r->Packet(At(t_ns), {.lane = in_flight.front().second,
+                           .event = pb::PACKET_DELIVERED,
+                           .id = in_flight.front().first});
+      in_flight.erase(in_flight.begin());
+    }
+  }
+  const double bytes_per_record = static_cast<double>(r->Bytes().size() - start_bytes) /
+                                  static_cast<double>(r->records() - start_records);
+  EXPECT_LE(bytes_per_record, 24.0);
+  std::printf("packet records: %.2f bytes each\n", bytes_per_record);
+  r->End(At(t_ns), pb::STOP_COMPLETED, "", "", 0);
+  const ReadResult read = ReadTraceBytes(r->Bytes(), "packets.w2t");
+  ASSERT_TRUE(read.status.ok()) << read.status;
 }
 
 TEST(TraceEncoding, TypicalMixTakesAtMost16BytesPerRecord) {
@@ -517,8 +637,8 @@ TEST(TraceReader, RecordThatDoesNotParse) {
 }
 
 TEST(TraceReader, RecordWithoutAKnownBody) {
-  // Only dt_ns, and a body field of a later format (7), which this build does not know.
-  for (const std::string& record : {std::string("\x02\x08\x05"), std::string("\x02\x3a\x00", 3)}) {
+  // Only dt_ns, and a body field of a later format (14), which this build does not know.
+  for (const std::string& record : {std::string("\x02\x08\x05"), std::string("\x02\x72\x00", 3)}) {
     const std::string bytes = BytesOf({}) + record;
     EXPECT_EQ(ReadTraceBytes(bytes, "demo.w2t").status,
               absl::DataLossError(absl::StrCat("demo.w2t: byte ", FirstRecordOffset(),
@@ -535,7 +655,8 @@ TEST(TraceReader, StringUsedBeforeItIsDefined) {
                              "demo.w2t: byte ", FirstRecordOffset() + 1 + def.ByteSizeLong(),
                              ": string id 7 used before it is defined")));
   EXPECT_EQ(read.trace.records.size(), 1u);
-  for (const char* text : {R"pb(fiber { reason: 2 })pb", R"pb(lane_def { lane: 1 name: 2 })pb"}) {
+  for (const char* text : {R"pb(fiber { reason: 2 })pb", R"pb(lane_def { lane: 1 name: 2 })pb",
+                           R"pb(packet { flow: 2 })pb"}) {
     EXPECT_THAT(
         ReadTraceBytes(BytesOf({def, RecordFromText(text), EndRecord()}), "d").status.message(),
         HasSubstr("string id 2 used before it is defined"))
@@ -572,10 +693,10 @@ TEST(TraceReader, LanesAreDefinedBeforeUseAndOnce) {
   };
   // Lane 0 is the engine's and needs no LaneDef.
   EXPECT_TRUE(status_of({R"pb(fiber { action: FIBER_RESUME })pb", R"pb(choice { chosen: 1 })pb",
-                         R"pb(note { a: 1 })pb"})
+                         R"pb(note { a: 1 })pb", R"pb(packet { id: 1 })pb"})
                   .ok());
-  for (const char* use :
-       {R"pb(fiber { lane: 3 })pb", R"pb(choice { lane: 3 })pb", R"pb(note { lane: 3 })pb"}) {
+  for (const char* use : {R"pb(fiber { lane: 3 })pb", R"pb(choice { lane: 3 })pb",
+                          R"pb(note { lane: 3 })pb", R"pb(packet { lane: 3 id: 1 })pb"}) {
     EXPECT_THAT(status_of({use}).message(), HasSubstr("lane 3 used before it is defined")) << use;
     EXPECT_TRUE(status_of({R"pb(lane_def { lane: 3 })pb", use}).ok()) << use;
   }
@@ -590,7 +711,7 @@ TEST(TraceReader, MissingRunEndIsATruncatedRun) {
   EXPECT_EQ(read.status, absl::DataLossError(
                              absl::StrCat("demo.w2t: byte ", r->Bytes().size(),
                                           ": trace ends without a RunEnd record (truncated run)")));
-  EXPECT_EQ(read.trace.records.size(), 11u);
+  EXPECT_EQ(read.trace.records.size(), kSampleRecords - 1);
   EXPECT_FALSE(read.trace.end.has_value());
 }
 
@@ -599,7 +720,7 @@ TEST(TraceReader, DataAfterRunEnd) {
   const ReadResult read = ReadTraceBytes(bytes + std::string("\x02\x2a\x00", 3), "demo.w2t");
   EXPECT_EQ(read.status, absl::DataLossError(
                              absl::StrCat("demo.w2t: byte ", bytes.size(), ": data after RunEnd")));
-  EXPECT_EQ(read.trace.records.size(), 12u);
+  EXPECT_EQ(read.trace.records.size(), kSampleRecords);
 }
 
 TEST(TraceReader, TimeThatOverflowsInt64) {
@@ -661,8 +782,8 @@ TEST(TraceFile, KilledRunLeavesEveryFlushedRecordReadable) {
   EXPECT_EQ(read.status.code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(read.status.ToString(),
               HasSubstr("trace ends without a RunEnd record (truncated run)"));
-  ASSERT_EQ(read.trace.records.size(), 11u);
-  for (size_t i = 0; i < 11; ++i) {
+  ASSERT_EQ(read.trace.records.size(), kSampleRecords - 1);
+  for (size_t i = 0; i < kSampleRecords - 1; ++i) {
     EXPECT_THAT(read.trace.records[i].record, EqualsProto(SampleRecordTexts()[i]));
   }
   std::filesystem::remove(path);
@@ -721,8 +842,16 @@ TEST(TraceDump, EveryRecordKindHasOneStableLine) {
             "#7 12.00025ms choice 1/3 lane=client-1\n"
             "#8 12.00025ms string 4 \"sent\"\n"
             "#9 15ms note client-1 \"sent\" a=-5 b=-9223372036854775808\n"
-            "#10 4611686018.427387907s note engine \"\" a=9223372036854775807 b=0\n"
-            "#11 4611686018.427387914s end deadlock events=123 schedule=s1.7.x "
+            "#10 15ms string 5 \"l1 a->b\"\n"
+            "#11 15ms lane 3 link \"l1 a->b\" parent=engine\n"
+            "#12 15ms string 6 \"tcp 10.0.0.1:49152 > 10.0.0.2:80\"\n"
+            "#13 15ms packet \"l1 a->b\" sent id=1 len=1500 flags=S. seq=4294967295 ack=1 "
+            "frag=1480+ detail=7 \"tcp 10.0.0.1:49152 > 10.0.0.2:80\"\n"
+            "#14 15.01ms packet \"l1 a->b\" dropped id=1 reason=queue_full\n"
+            "#15 15.01ms packet engine corrupted id=18446744073709551615 "
+            "detail=18446744073709551615\n"
+            "#16 4611686018.427387907s note engine \"\" a=9223372036854775807 b=0\n"
+            "#17 4611686018.427387914s end deadlock events=123 schedule=s1.7.x "
             "\"all fibers blocked\"\n");
 }
 
@@ -765,16 +894,23 @@ TEST(TraceDump, UnknownEnumValuesPrintTheirNumber) {
   r->LaneDef(At(0), 1, static_cast<pb::LaneKind>(40), "x", 0);
   r->Fiber(At(0), 1, static_cast<pb::FiberAction>(9), 0);
   r->Fiber(At(0), 1, pb::FIBER_UNSPECIFIED, 0);
+  r->Packet(At(0), {.lane = 1,
+                    .event = static_cast<pb::PacketEvent>(99),
+                    .id = 2,
+                    .reason = static_cast<pb::DropReason>(-3),
+                    .tcp_flags = 0x1ff});
   r->End(At(0), static_cast<pb::StopReason>(77), "", "", 0);
   const ReadResult read = ReadTraceBytes(r->Bytes(), "d.w2t");
   ASSERT_TRUE(read.status.ok()) << read.status;
-  ASSERT_EQ(read.trace.records.size(), 5u);
+  ASSERT_EQ(read.trace.records.size(), 6u);
   EXPECT_EQ(DumpRecord(read.trace, read.trace.records[1]),
             "#1 0 lane 1 unknown(40) x parent=engine");
   EXPECT_EQ(DumpRecord(read.trace, read.trace.records[2]), "#2 0 fiber x unknown(9)");
   EXPECT_EQ(DumpRecord(read.trace, read.trace.records[3]), "#3 0 fiber x unspecified");
   EXPECT_EQ(DumpRecord(read.trace, read.trace.records[4]),
-            "#4 0 end unknown(77) events=0 schedule=\"\" \"\"");
+            "#4 0 packet x unknown(99) id=2 reason=unknown(-3) flags=SFPRUWE.+0x100");
+  EXPECT_EQ(DumpRecord(read.trace, read.trace.records[5]),
+            "#5 0 end unknown(77) events=0 schedule=\"\" \"\"");
 }
 
 }  // namespace

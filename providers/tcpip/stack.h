@@ -1,0 +1,173 @@
+// The tcpip provider's per-host state (DESIGN.md section 6): its sockets, TCP connections and
+// listeners, UDP endpoints, port bindings, and the TCP and UDP handlers it registers on the
+// sim::net host. The WSP functions (wsp.cc) act on it; the TCP engine (tcp_connection.h) does the
+// protocol.
+//
+// Invariants:
+//  - Every segment for a known 4-tuple goes to its connection; a SYN for a listening port to the
+//    listener; anything else is answered with RST (S1 §3.1.16: WSAECONNREFUSED for the caller).
+//  - A socket is the context value of its handle in the DLL's table (WPUQuerySocketHandleContext).
+//  - A connection outlives its socket after a graceful closesocket until the TCP engine reports
+//    kClosed (data still drains, S1 §3.1.2); its port stays bound until then.
+//  - Ephemeral ports are 1025..5000 (classic Windows), handed out in order, skipping used ones.
+//  - A fiber blocked in this provider waits on its socket's waiter list and re-checks its condition
+//    after every wake-up; every state change of a socket wakes all its waiters.
+#ifndef WS2SIM_PROVIDERS_TCPIP_STACK_H_
+#define WS2SIM_PROVIDERS_TCPIP_STACK_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "providers/tcpip/tcp_connection.h"
+#include "providers/tcpip/tcp_listener.h"
+#include "sim/net/host.h"
+#include "sim/net/network.h"
+#include "sim/rng.h"
+
+namespace ws2sim::providers::tcpip {
+
+struct Endpoint {
+  sim::net::IpAddress address;
+  uint16_t port = 0;
+  auto operator<=>(const Endpoint&) const = default;
+};
+
+struct FourTuple {
+  Endpoint local;
+  Endpoint remote;
+  auto operator<=>(const FourTuple&) const = default;
+};
+
+struct Datagram {
+  Endpoint from;
+  std::vector<uint8_t> payload;
+};
+
+class TcpipStack;
+
+// One socket of the provider: the context of its handle.
+struct TcpipSocket {
+  enum class State { kOpen, kListening, kConnecting, kConnected, kClosed };
+
+  TcpipStack* stack = nullptr;
+  uint64_t id = 0;  // order of creation in the stack
+  uint32_t handle = 0;
+  uint32_t owner_pid = 0;
+  uint32_t catalog_entry_id = 0;
+  sim::net::Family family = sim::net::Family::kIpv4;
+  int type = 0;      // SOCK_STREAM or SOCK_DGRAM
+  int protocol = 0;  // IPPROTO_TCP or IPPROTO_UDP
+  State state = State::kOpen;
+  bool nonblocking = false;
+  std::optional<Endpoint> local;   // bound
+  std::optional<Endpoint> remote;  // connected (UDP: default peer)
+  bool shut_send = false;
+  bool shut_receive = false;
+
+  // Options (S1 §2.8.4; SPEC 3.1).
+  bool broadcast = false;
+  bool debug = false;
+  bool dont_route = false;
+  bool reuse_address = false;
+  bool linger_on = false;
+  uint16_t linger_seconds = 0;
+  TcpSocketOptions tcp_options;  // SO_SNDBUF, SO_RCVBUF, TCP_NODELAY, SO_KEEPALIVE, SO_OOBINLINE
+
+  // TCP.
+  std::unique_ptr<TcpConnection> connection;
+  std::unique_ptr<TcpListener> listener;
+  TcpError failure = TcpError::kNone;  // why a connect failed (kRefused, kTimedOut)
+
+  // UDP.
+  std::deque<Datagram> datagrams;
+  size_t queued_bytes = 0;
+
+  std::vector<sim::FiberId> waiters;
+
+  bool is_stream() const { return type == 1; }
+};
+
+class TcpipStack {
+ public:
+  TcpipStack(sim::net::Host& host, uint64_t seed);
+  ~TcpipStack();
+  TcpipStack(const TcpipStack&) = delete;
+  TcpipStack& operator=(const TcpipStack&) = delete;
+
+  sim::net::Host& host() { return host_; }
+  sim::Scheduler& scheduler() { return host_.network().scheduler(); }
+
+  TcpipSocket* NewSocket();
+  // Frees the socket (after closesocket); its connection, if still closing, lives on.
+  void DestroySocket(TcpipSocket* socket);
+  // Every socket of process `pid` (WSPCleanup).
+  std::vector<TcpipSocket*> SocketsOf(uint32_t pid);
+
+  // Binding. `endpoint.port` 0 picks an ephemeral port. Errors as WSA codes: WSAEADDRINUSE,
+  // WSAEADDRNOTAVAIL (not an address of this host).
+  int Bind(TcpipSocket* socket, Endpoint endpoint);
+  void Unbind(TcpipSocket* socket);
+
+  // The route's source address toward `remote`; nullopt when there is no route.
+  std::optional<sim::net::IpAddress> SourceFor(const sim::net::IpAddress& remote);
+  uint16_t MssFor(const sim::net::IpAddress& remote);
+
+  // TCP.
+  TcpConnection* StartConnection(TcpipSocket* socket);  // active open to socket->remote
+  void StartListening(TcpipSocket* socket, int backlog);
+  std::unique_ptr<TcpConnection> TakeAccepted(TcpipSocket* listener, FourTuple* tuple);
+  void AdoptAccepted(TcpipSocket* socket, std::unique_ptr<TcpConnection> connection,
+                     const FourTuple& tuple);
+  // The socket no longer owns its connection; it drains and is destroyed at kClosed.
+  void Orphan(TcpipSocket* socket);
+
+  // UDP: sends one datagram; errors as WSA codes (WSAENETUNREACH, WSAEMSGSIZE).
+  int SendDatagram(TcpipSocket* socket, const Endpoint& to, absl::Span<const uint8_t> payload);
+
+  void WakeAll(TcpipSocket* socket);
+  // Parks the calling fiber on `socket` (and on `also`, for select) until one is woken or
+  // `deadline` passes.
+  void Wait(const std::vector<TcpipSocket*>& sockets, absl::string_view reason,
+            sim::VirtualTime deadline = sim::VirtualTime::Max());
+
+ private:
+  void OnTcpPacket(const sim::net::ReceivedPacket& in);
+  void OnUdpPacket(const sim::net::ReceivedPacket& in);
+  void SendSegment(const FourTuple& tuple, const TcpSegment& segment);
+  TcpConnection::OutputFn OutputFor(const FourTuple& tuple);
+  void OnConnectionEvent(uint64_t tag, TcpEvent event);
+  void Register(uint64_t tag, const FourTuple& tuple, TcpipSocket* socket);
+  void Forget(uint64_t tag);
+  bool PortInUse(int protocol, sim::net::Family family, uint16_t port,
+                 const sim::net::IpAddress& address, bool reuse) const;
+
+  struct ConnectionEntry {
+    FourTuple tuple;
+    TcpConnection* connection = nullptr;  // owned by a socket, a listener or orphans_
+    TcpipSocket* socket = nullptr;        // null while queued in a listener or orphaned
+  };
+
+  sim::net::Host& host_;
+  sim::Rng isn_rng_;
+  sim::LaneId lane_;
+  uint64_t next_tag_ = 1;
+  uint16_t next_ephemeral_port_ = 1025;
+  uint64_t next_socket_id_ = 1;
+  absl::btree_map<uint64_t, std::unique_ptr<TcpipSocket>> sockets_;  // by id
+  absl::btree_map<uint64_t, ConnectionEntry> connections_;  // by tag
+  absl::btree_map<FourTuple, uint64_t> by_tuple_;
+  absl::btree_map<uint64_t, std::unique_ptr<TcpConnection>> orphans_;  // by tag
+  // Bound sockets by (protocol, family, port), in bind order.
+  absl::btree_map<std::tuple<int, sim::net::Family, uint16_t>, std::vector<TcpipSocket*>> bound_;
+  // Ports held by orphaned connections until they close: (protocol, family, port) -> count.
+  absl::btree_map<std::tuple<int, sim::net::Family, uint16_t>, int> draining_ports_;
+};
+
+}  // namespace ws2sim::providers::tcpip
+
+#endif  // WS2SIM_PROVIDERS_TCPIP_STACK_H_
