@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -92,7 +93,9 @@ class KernelObjects {
   // handle -> object; shared_ptr: a thread handle's object is also found from its thread.
   absl::btree_map<uint32_t, std::shared_ptr<Object>> objects_;
   absl::btree_map<uint32_t, std::vector<std::shared_ptr<Object>>> thread_handles_;  // by tid
-  absl::btree_map<uint32_t, PerThread> per_thread_;                                 // by tid
+  // By tid. std::map, not btree_map: a waiting thread keeps a reference to its entry across a
+  // park, during which other threads add theirs (btree maps move their elements on insert).
+  std::map<uint32_t, PerThread> per_thread_;
 };
 
 }  // namespace ws2sim::model

@@ -68,10 +68,10 @@ Thread* ProcessTable::AddThread(Process& p, std::string name, absl::AnyInvocable
         thread->finished = true;
         Process& p = *thread->process;
         // The last thread to end ends the process (a main thread that called ExitThread).
-        bool all_finished = true;
-        for (Thread* t : p.threads_) all_finished &= t->finished;
+        const bool all_finished = --p.unfinished_threads_ == 0;
         if (all_finished && !p.exit_code_.has_value()) {
           p.exit_code_ = static_cast<int>(thread->exit_code);
+          if (table->process_exit_hook_) table->process_exit_hook_(p);
         }
         if (table->thread_exit_hook_) table->thread_exit_hook_(*thread);
       }
@@ -88,6 +88,8 @@ Thread* ProcessTable::AddThread(Process& p, std::string name, absl::AnyInvocable
   raw->fiber = scheduler_.Spawn(absl::StrCat(p.label_, "/", name), std::move(run),
                                 sim::SpawnOptions{.parent = p.lane_, .start_delay = start_delay});
   p.threads_.push_back(raw);
+  ++p.unfinished_threads_;
+  if (by_fiber_.size() <= raw->fiber) by_fiber_.resize(raw->fiber + 1, nullptr);
   by_fiber_[raw->fiber] = raw;
   return raw;
 }
@@ -97,9 +99,17 @@ Thread* ProcessTable::CreateThread(Process& process, absl::AnyInvocable<uint32_t
                    sim::Duration::Zero());
 }
 
+bool ProcessTable::AllExited() const {
+  for (const auto& p : processes_) {
+    if (!p->exit_code_.has_value()) return false;
+  }
+  return true;
+}
+
 void ProcessTable::Exit(Process& p, int code) {
   if (p.exit_code_.has_value()) return;
   p.exit_code_ = code;
+  if (process_exit_hook_) process_exit_hook_(p);
   for (int stream : {1, 2}) {
     if (!p.partial_line_[stream].empty()) Output(p, stream, "\n");  // flush an unfinished line
   }
@@ -110,8 +120,8 @@ void ProcessTable::Exit(Process& p, int code) {
 }
 
 Thread* ProcessTable::CurrentThread() {
-  auto it = by_fiber_.find(scheduler_.CurrentFiber());
-  return it == by_fiber_.end() ? nullptr : it->second;
+  const sim::FiberId fiber = scheduler_.CurrentFiber();
+  return fiber < by_fiber_.size() ? by_fiber_[fiber] : nullptr;
 }
 
 Process* ProcessTable::Current() {

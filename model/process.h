@@ -70,6 +70,7 @@ class Process {
   sim::LaneId lane_ = 0;
   std::unique_ptr<GuestInstance> instance_;
   std::vector<Thread*> threads_;
+  size_t unfinished_threads_ = 0;  // threads_ whose `finished` is still false
   bool started_ = false;
   std::optional<int> exit_code_;
   std::string output_;
@@ -116,6 +117,11 @@ class ProcessTable {
   // its other threads. Idempotent: the first code stays.
   void Exit(Process& process, int code);
 
+  // Called once when a process ends (its exit code is set). One hook; null clears it.
+  void SetProcessExitHook(absl::AnyInvocable<void(Process&)> hook) { process_exit_hook_ = std::move(hook); }
+  // True when every process started so far has an exit code.
+  bool AllExited() const;
+
   // Called whenever a thread finishes (returns or is terminated), e.g. to signal waiters on its
   // handle. One hook; null clears it.
   void SetThreadExitHook(absl::AnyInvocable<void(Thread&)> hook) { thread_exit_hook_ = std::move(hook); }
@@ -141,8 +147,9 @@ class ProcessTable {
   uint32_t next_handle_ = 0x100;
   std::vector<std::unique_ptr<Process>> processes_;
   std::vector<std::unique_ptr<Thread>> threads_;
-  absl::btree_map<sim::FiberId, Thread*> by_fiber_;
+  std::vector<Thread*> by_fiber_;  // indexed by sim::FiberId (dense); null: not a thread
   absl::AnyInvocable<void(Thread&)> thread_exit_hook_;
+  absl::AnyInvocable<void(Process&)> process_exit_hook_;
 };
 
 }  // namespace ws2sim::model

@@ -87,6 +87,11 @@ void Registry::SetDword(absl::string_view path, absl::string_view name, uint32_t
   Set(path, RegValue{std::string(name), RegType::kDword, "", value});
 }
 
+void Registry::SetRaw(absl::string_view path, absl::string_view name, RegType type,
+                      absl::string_view data) {
+  Set(path, RegValue{std::string(name), type, std::string(data), 0});
+}
+
 bool Registry::DeleteValue(absl::string_view path, absl::string_view name) {
   Key* key = Find(path);
   if (key == nullptr) return false;

@@ -21,13 +21,15 @@
 
 namespace ws2sim::model {
 
-enum class RegType { kSz, kDword };
+// The DLL reads REG_SZ and REG_DWORD values; the others exist so that a catalog can hold a
+// wrongly typed value (the DLL then refuses that provider).
+enum class RegType { kSz, kDword, kExpandSz, kMultiSz, kBinary, kQword };
 
 struct RegValue {
   std::string name;
   RegType type = RegType::kSz;
-  std::string sz;      // for kSz
-  uint32_t dword = 0;  // for kDword
+  std::string sz;      // kSz; the raw data of kExpandSz, kMultiSz, kBinary, kQword
+  uint32_t dword = 0;  // kDword
 };
 
 class Registry {
@@ -46,6 +48,8 @@ class Registry {
   // Sets (creating the key if needed) or replaces a value; a replaced value keeps its position.
   void SetString(absl::string_view path, absl::string_view name, absl::string_view value);
   void SetDword(absl::string_view path, absl::string_view name, uint32_t value);
+  // Any other type, its data as raw bytes.
+  void SetRaw(absl::string_view path, absl::string_view name, RegType type, absl::string_view data);
   bool DeleteValue(absl::string_view path, absl::string_view name);
 
   // Null when the key or the value does not exist.

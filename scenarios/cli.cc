@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "scenarios/demo.h"
+#include "scenarios/scenario_loader.h"
+#include "scenarios/scenario_run.h"
 #include "sim/build_id.h"
 #include "sim/stack_guard.h"
 #include "sim/trace/dump.h"
@@ -20,6 +22,8 @@ ABSL_FLAG(std::string, strategy, "fifo", "schedule strategy at choice points: fi
 ABSL_FLAG(std::string, schedule, "", "replay this schedule id exactly (it carries the seed)");
 ABSL_FLAG(std::string, trace, "", "write the run's trace (.w2t) to this file");
 ABSL_FLAG(bool, quiet, false, "print only the summary");
+ABSL_FLAG(int, somaxconn, 0, "run: the tcpip provider's listen backlog limit (D-59); 0: the "
+          "scenario's tcpip.somaxconn, else 5");
 ABSL_FLAG(int, clients, 4, "demo: number of client threads");
 ABSL_FLAG(int, requests, 5, "demo: requests per client");
 ABSL_FLAG(double, loss, 0.05, "demo: probability that a message is lost, per direction");
@@ -35,6 +39,8 @@ constexpr char kUsage[] =
     "  ws2sim demo [--seed=N] [--strategy=fifo|random] [--schedule=ID] [--trace=FILE]\n"
     "              [--clients=N] [--requests=N] [--loss=P] [--quiet]\n"
     "              [--max_events=N] [--max_virtual_ms=N] [--max_wall_seconds=S]\n"
+    "  ws2sim run SCENARIO [--seed=N] [--strategy=fifo|random] [--schedule=ID] [--trace=FILE]\n"
+    "             [--quiet] [--somaxconn=N]\n"
     "  ws2sim trace dump FILE\n"
     "  ws2sim version\n";
 
@@ -83,6 +89,30 @@ int Demo(std::ostream& out, std::ostream& err, const std::string& command_line) 
   return run.ok() ? 0 : 1;
 }
 
+int Run(const std::string& path, std::ostream& out, std::ostream& err,
+        const std::string& command_line) {
+  absl::StatusOr<Scenario> scenario = LoadScenarioFile(path);
+  if (!scenario.ok()) {
+    err << scenario.status().message() << "\n";
+    return 2;
+  }
+  sim::SetCrashContext(command_line);
+  RunOptions options;
+  if (absl::GetFlag(FLAGS_seed) != 1 || !scenario->seed()) options.seed = absl::GetFlag(FLAGS_seed);
+  options.strategy = absl::GetFlag(FLAGS_strategy);
+  options.replay_schedule = absl::GetFlag(FLAGS_schedule);
+  options.trace_path = absl::GetFlag(FLAGS_trace);
+  options.echo = absl::GetFlag(FLAGS_quiet) ? nullptr : &out;
+  if (absl::GetFlag(FLAGS_somaxconn) > 0) options.somaxconn = absl::GetFlag(FLAGS_somaxconn);
+  absl::StatusOr<RunReport> report = RunScenario(*scenario, std::move(options));
+  if (!report.ok()) {
+    err << "ws2sim run: " << report.status().message() << "\n";
+    return report.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  out << FormatReport(*report, path);
+  return report->ok() ? 0 : 1;
+}
+
 int TraceDump(const std::vector<char*>& args, std::ostream& out, std::ostream& err) {
   if (args.size() != 4) {
     err << kUsage;
@@ -110,6 +140,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
   const std::string command = args[1];
   if (command == "demo" && args.size() == 2) return Demo(out, err, command_line);
+  if (command == "run" && args.size() == 3) return Run(args[2], out, err, command_line);
   if (command == "trace" && args.size() >= 3 && std::string(args[2]) == "dump") {
     return TraceDump(args, out, err);
   }

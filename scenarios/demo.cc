@@ -189,21 +189,12 @@ absl::StatusOr<DemoResult> RunDemo(const DemoOptions& options, std::ostream* out
         absl::StrCat("--loss must be in [0, 1) (got ", options.loss, ")"));
   }
 
-  uint64_t seed = options.seed;
-  std::unique_ptr<sim::ScheduleStrategy> strategy;
-  std::string strategy_name = options.strategy;
-  if (!options.replay_schedule.empty()) {
-    absl::StatusOr<sim::Schedule> schedule = sim::DecodeScheduleId(options.replay_schedule);
-    if (!schedule.ok()) return schedule.status();
-    seed = schedule->seed;
-    strategy = sim::MakeReplayStrategy(*schedule);
-    strategy_name = "replay";
-  } else {
-    absl::StatusOr<std::unique_ptr<sim::ScheduleStrategy>> made =
-        sim::MakeStrategy(options.strategy, seed);
-    if (!made.ok()) return made.status();
-    strategy = *std::move(made);
-  }
+  absl::StatusOr<sim::ChosenStrategy> chosen =
+      sim::ChooseStrategy(options.strategy, options.seed, options.replay_schedule);
+  if (!chosen.ok()) return chosen.status();
+  const uint64_t seed = chosen->seed;
+  const std::string strategy_name = chosen->name;
+  std::unique_ptr<sim::ScheduleStrategy> strategy = std::move(chosen->strategy);
 
   trace::pb::TraceHeader header;
   header.set_scenario("demo");

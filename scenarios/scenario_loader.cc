@@ -165,6 +165,12 @@ class ScenarioBuilder {
   };
 
   void Top(const Node& root) {
+    if (s_.has_tcpip() && s_.tcpip().has_somaxconn()) {
+      const Node n = root.Child(s_.tcpip(), "tcpip");
+      if (CheckInt(n, "somaxconn", s_.tcpip().somaxconn(), 1, 1000000)) {
+        out_.somaxconn_ = s_.tcpip().somaxconn();
+      }
+    }
     if (!s_.has_name()) {
       root.Error("name", "missing (every scenario needs a name)");
     } else if (absl::StripAsciiWhitespace(s_.name()).empty()) {

@@ -180,6 +180,8 @@ class Scenario {
   }
   // Absent limits are "no limit" (sim::RunLimits' defaults).
   const sim::RunLimits& limits() const { return limits_; }
+  // tcpip.somaxconn when written.
+  std::optional<int> somaxconn() const { return somaxconn_; }
 
   // In file order: index i here is proto().hosts(i) etc.
   const std::vector<ScenarioHost>& hosts() const { return hosts_; }
@@ -198,6 +200,7 @@ class Scenario {
   pb::Scenario proto_;
   std::string file_name_;
   sim::RunLimits limits_;
+  std::optional<int> somaxconn_;
   std::vector<ScenarioHost> hosts_;
   std::vector<ScenarioLink> links_;
   std::vector<ScenarioProcess> processes_;

@@ -14,6 +14,13 @@ World::World(Options options) : options_(std::move(options)) {
   tcpip_ = std::make_unique<providers::tcpip::TcpipProvider>(*network_, options_.seed,
                                                              options_.tcpip);
   runtime_ = std::make_unique<model::Runtime>(*scheduler_, options_.echo);
+  // The run is over when its last process exits, whatever network timers (TIME_WAIT, say) are
+  // still pending.
+  runtime_->processes().SetProcessExitHook([this](model::Process&) {
+    if (runtime_->processes().AllExited()) {
+      scheduler_->RequestStop("", trace::pb::STOP_COMPLETED);
+    }
+  });
   runtime_->providers().Register(providers::tcpip::TcpipProvider::kFileName,
                                  providers::tcpip::TcpipProvider::StartupEntry());
 }
@@ -51,6 +58,7 @@ absl::StatusOr<sim::net::Host*> World::AddHost(absl::string_view name) {
   absl::StatusOr<sim::net::Host*> host = network_->AddHost(name);
   if (!host.ok()) return host.status();
   InstallTcpip(runtime_->AddMachine(std::string(name), *host));
+  tcpip_->StackFor(**host);  // TCP/IP belongs to the host: it answers (RST) with no process
   return host;
 }
 

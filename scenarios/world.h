@@ -3,7 +3,8 @@
 // with it (the harness); the scenario loader's output is turned into one (scenario_world.h).
 //
 // Every host gets a machine whose registry holds the default catalog (the tcpip provider,
-// installed and active) unless the caller writes its own. Host names resolve (gethostbyname,
+// installed and active) unless the caller writes its own, and a TCP/IP stack. A run ends when its
+// last process exits (pending network timers do not keep it going). Host names resolve (gethostbyname,
 // getaddrinfo) to the host's interface addresses, IPv4 first, in the order added.
 // Destruction unwinds every simulated thread before the providers and the network go.
 #ifndef WS2SIM_SCENARIOS_WORLD_H_

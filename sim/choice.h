@@ -65,6 +65,16 @@ std::unique_ptr<ScheduleStrategy> MakeReplayStrategy(Schedule schedule);
 absl::StatusOr<std::unique_ptr<ScheduleStrategy>> MakeStrategy(absl::string_view name,
                                                                uint64_t seed);
 
+// What a run follows: `replay_schedule` when given (its seed wins, the strategy is "replay"),
+// else strategy `name` seeded with `seed`. Errors: a malformed schedule id, an unknown name.
+struct ChosenStrategy {
+  uint64_t seed = 0;
+  std::string name;
+  std::unique_ptr<ScheduleStrategy> strategy;
+};
+absl::StatusOr<ChosenStrategy> ChooseStrategy(absl::string_view name, uint64_t seed,
+                                              absl::string_view replay_schedule);
+
 }  // namespace ws2sim::sim
 
 #endif  // WS2SIM_SIM_CHOICE_H_

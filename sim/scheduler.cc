@@ -127,9 +127,11 @@ bool Scheduler::Cancel(EventId id) {
   return true;
 }
 
-void Scheduler::RequestStop(std::string message) {
+void Scheduler::RequestStop(std::string message, StopReason reason) {
+  if (stop_requested_ && stop_reason_ == trace::pb::STOP_FAILED) return;  // a failure wins
   stop_requested_ = true;
   stop_message_ = std::move(message);
+  stop_reason_ = reason;
 }
 
 void Scheduler::Stop(RunResult& result, StopReason reason, std::string message) {
@@ -214,7 +216,7 @@ RunResult Scheduler::RunUntil(VirtualTime until) {
   for (;;) {
     if (stop_requested_) {
       stop_requested_ = false;
-      Stop(result, trace::pb::STOP_FAILED, stop_message_);
+      Stop(result, stop_reason_, stop_message_);
       break;
     }
     if (limits_.max_events != 0 && events_ >= limits_.max_events) {

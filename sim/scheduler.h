@@ -115,8 +115,10 @@ class Scheduler {
   // Like Run, but stops before the first event later than `until`; Now() is then `until` and the
   // result's reason is STOP_UNSPECIFIED ("paused"). Run or RunUntil may be called again.
   RunResult RunUntil(VirtualTime until);
-  // Ends the current Run after the running event, with STOP_FAILED and `message` (checkers).
-  void RequestStop(std::string message);
+  // Ends the current Run after the running event, with `reason` (STOP_FAILED for checkers;
+  // STOP_COMPLETED when the owner knows the run is over, e.g. every process has exited while
+  // network timers still run) and `message`.
+  void RequestStop(std::string message, StopReason reason = trace::pb::STOP_FAILED);
   // Unwinds every fiber that started and has not finished (its suspension point throws
   // FiberUnwind, so destructors on its stack run); afterwards no event runs and no fiber resumes.
   // Owners of state that fibers use (guest modules, process tables) call it before destroying
@@ -230,6 +232,7 @@ class Scheduler {
   Schedule schedule_;  // the choices so far
   bool stop_requested_ = false;
   std::string stop_message_;
+  StopReason stop_reason_ = trace::pb::STOP_FAILED;
   bool tearing_down_ = false;
 };
 

@@ -81,3 +81,20 @@ absl::StatusOr<std::unique_ptr<ScheduleStrategy>> MakeStrategy(absl::string_view
 }
 
 }  // namespace ws2sim::sim
+
+namespace ws2sim::sim {
+
+absl::StatusOr<ChosenStrategy> ChooseStrategy(absl::string_view name, uint64_t seed,
+                                              absl::string_view replay_schedule) {
+  if (!replay_schedule.empty()) {
+    absl::StatusOr<Schedule> schedule = DecodeScheduleId(replay_schedule);
+    if (!schedule.ok()) return schedule.status();
+    const uint64_t replay_seed = schedule->seed;
+    return ChosenStrategy{replay_seed, "replay", MakeReplayStrategy(*std::move(schedule))};
+  }
+  absl::StatusOr<std::unique_ptr<ScheduleStrategy>> made = MakeStrategy(name, seed);
+  if (!made.ok()) return made.status();
+  return ChosenStrategy{seed, std::string(name), *std::move(made)};
+}
+
+}  // namespace ws2sim::sim

@@ -1,7 +1,9 @@
 /* echo_server: a blocking TCP echo server in the style of the classic Winsock getting-started
- * sample. Usage: echo_server [port] [clients]
+ * sample. Usage: echo_server [port] [clients] [backlog]
  *   port     TCP port to listen on (default 27015)
  *   clients  how many connections to serve before exiting (default 1; 0 = serve forever)
+ *   backlog  listen backlog (default SOMAXCONN, which the seed's header makes 5; the provider
+ *            clamps it to its somaxconn parameter)
  * Each connection is served on its own thread: everything received is sent back until the client
  * shuts down its sending side, then the server shuts down its own and closes. */
 #define WIN32_LEAN_AND_MEAN
@@ -49,6 +51,7 @@ static DWORD WINAPI ServeClient(LPVOID param) {
 int main(int argc, char** argv) {
   const char* port = argc > 1 ? argv[1] : DEFAULT_PORT;
   int clients = argc > 2 ? atoi(argv[2]) : 1;
+  int backlog = argc > 3 ? atoi(argv[3]) : SOMAXCONN;
   WSADATA wsaData;
   struct addrinfo* result = NULL;
   struct addrinfo hints;
@@ -87,7 +90,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   freeaddrinfo(result);
-  if (listen(listener, SOMAXCONN) == SOCKET_ERROR) {
+  if (listen(listener, backlog) == SOCKET_ERROR) {
     printf("listen failed with error: %d\n", WSAGetLastError());
     closesocket(listener);
     WSACleanup();
