@@ -19,8 +19,21 @@ ApiContext::ApiContext(const char* name)
     : rt(*Runtime::Active()),
       thread(CurrentThreadOrDie(name)),
       process(*thread.process),
-      dll(rt.DllOf(process)) {
+      dll(rt.DllOf(process)),
+      name_(name) {
   sim::SetLastApiCall(name);
+  TraceCall(trace::pb::PHASE_ENTER);
+}
+
+ApiContext::~ApiContext() { TraceCall(trace::pb::PHASE_RETURN); }
+
+void ApiContext::TraceCall(trace::pb::CallPhase phase) {
+  trace::Recorder* rec = rt.scheduler().recorder();
+  if (rec == nullptr) return;
+  const bool returning = phase == trace::pb::PHASE_RETURN;
+  rec->Call(rt.scheduler().Now(), rt.scheduler().FiberLane(thread.fiber), trace::pb::LAYER_API,
+            rec->Intern(name_), phase, 0, returning && failed_error_ != 0 ? -1 : 0,
+            returning ? static_cast<uint32_t>(failed_error_) : 0);
 }
 
 WinsockDll::Provider* ApiContext::ProviderOf(SOCKET s, int* error) {

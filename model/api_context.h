@@ -14,9 +14,12 @@ namespace ws2sim::model {
 
 class ApiContext {
  public:
-  // `name` is the function ("recv"): it is what a crash report names as the last API call.
-  // A call from outside a simulated thread is a simulator bug: it aborts with a message.
+  // `name` is the function ("recv"): it is what a crash report names as the last API call and
+  // what the trace's API Call records name. A call from outside a simulated thread is a
+  // simulator bug: it aborts with a message. The RETURN record is written when the context ends:
+  // result -1 with the error after Fail, else 0.
   explicit ApiContext(const char* name);
+  ~ApiContext();
 
   Runtime& rt;
   Thread& thread;
@@ -27,6 +30,7 @@ class ApiContext {
   template <typename T>
   T Fail(int error, T value) {
     thread.last_error = static_cast<uint32_t>(error);
+    failed_error_ = error;
     return value;
   }
   int Fail(int error) { return Fail(error, SOCKET_ERROR); }
@@ -39,6 +43,10 @@ class ApiContext {
 
  private:
   static Thread& CurrentThreadOrDie(const char* name);
+  void TraceCall(trace::pb::CallPhase phase);
+
+  const char* name_;
+  int failed_error_ = 0;
 };
 
 }  // namespace ws2sim::model

@@ -40,6 +40,9 @@ Process* ProcessTable::AddProcess(ProcessSpec spec, std::unique_ptr<GuestInstanc
   p->lane_ = scheduler_.NewLane(p->label_, trace::pb::LANE_PROCESS);
   Process* raw = p.get();
   processes_.push_back(std::move(p));
+  std::string command_line = raw->spec_.program;
+  for (const std::string& a : raw->spec_.args) absl::StrAppend(&command_line, " ", a);
+  Trace(*raw, trace::pb::PROCESS_START, command_line, 0);
   AddThread(
       *raw, "main",
       [this, raw, main = std::move(main)]() mutable {
@@ -71,6 +74,7 @@ Thread* ProcessTable::AddThread(Process& p, std::string name, absl::AnyInvocable
         const bool all_finished = --p.unfinished_threads_ == 0;
         if (all_finished && !p.exit_code_.has_value()) {
           p.exit_code_ = static_cast<int>(thread->exit_code);
+          table->Trace(p, trace::pb::PROCESS_EXIT, "", *p.exit_code_);
           if (table->process_exit_hook_) table->process_exit_hook_(p);
         }
         if (table->thread_exit_hook_) table->thread_exit_hook_(*thread);
@@ -109,6 +113,7 @@ bool ProcessTable::AllExited() const {
 void ProcessTable::Exit(Process& p, int code) {
   if (p.exit_code_.has_value()) return;
   p.exit_code_ = code;
+  Trace(p, trace::pb::PROCESS_EXIT, "", code);
   if (process_exit_hook_) process_exit_hook_(p);
   for (int stream : {1, 2}) {
     if (!p.partial_line_[stream].empty()) Output(p, stream, "\n");  // flush an unfinished line
@@ -164,12 +169,26 @@ void ProcessTable::Output(Process& p, int stream, absl::string_view bytes) {
   partial.append(bytes.data(), bytes.size());
   size_t start = 0;
   for (size_t nl; (nl = partial.find('\n', start)) != std::string::npos; start = nl + 1) {
+    Trace(p, trace::pb::PROCESS_OUTPUT, absl::string_view(partial).substr(start, nl - start),
+          stream);
     if (echo_ != nullptr) {
       *echo_ << p.label_ << (stream == 2 ? "! " : ": ")
              << absl::string_view(partial).substr(start, nl - start) << "\n";
     }
   }
   partial.erase(0, start);
+}
+
+}  // namespace ws2sim::model
+
+namespace ws2sim::model {
+
+void ProcessTable::Trace(const Process& p, trace::pb::ProcessAction action,
+                         absl::string_view text, int64_t code) {
+  trace::Recorder* rec = scheduler_.recorder();
+  if (rec == nullptr) return;
+  rec->Process(scheduler_.Now(), p.lane_, action, text.empty() ? 0 : rec->Intern(text), code,
+               p.pid_);
 }
 
 }  // namespace ws2sim::model

@@ -129,6 +129,9 @@ class ProcessTable {
  private:
   static void OnOutput(void* context, int stream, absl::string_view bytes);
   void Output(Process& p, int stream, absl::string_view bytes);
+  // A ProcessEvent record on the process's lane, when the run is traced.
+  void Trace(const Process& p, trace::pb::ProcessAction action, absl::string_view text,
+             int64_t code);
 
   // `body` returns the thread's exit code.
   Thread* AddThread(Process& p, std::string name, absl::AnyInvocable<uint32_t()> body,

@@ -81,6 +81,31 @@ std::string DumpRecord(const Trace& trace, const TraceRecord& r) {
                       Quoted(trace.String(note.text())), " a=", note.a(), " b=", note.b());
       break;
     }
+    // "<layer> <lane> <function> enter [socket=0x..]" and "... return result=N [error=N]":
+    //   #30 1ms api client/echo/main recv enter socket=0x104
+    //   #41 12ms api client/echo/main recv return socket=0x104 result=512
+    case pb::Record::kCall: {
+      const pb::Call& c = record.call();
+      absl::StrAppend(&line, EnumWord(c.layer(), pb::CallLayer_Name(c.layer()), "LAYER_"), " ",
+                      Token(trace.LaneName(c.lane())), " ", Token(trace.String(c.function())), " ",
+                      EnumWord(c.phase(), pb::CallPhase_Name(c.phase()), "PHASE_"));
+      if (c.socket() != 0) absl::StrAppend(&line, " socket=0x", absl::Hex(c.socket()));
+      if (c.phase() == pb::PHASE_RETURN) absl::StrAppend(&line, " result=", c.result());
+      if (c.error() != 0) absl::StrAppend(&line, " error=", c.error());
+      break;
+    }
+    // "process <lane> start|output|exit pid=N" then the text (quoted) or code=N:
+    //   #5 0 process client/echo start pid=4100 "echo_client server 7 1000"
+    //   #90 14ms process client/echo output pid=4100 code=1 "echo verified"
+    case pb::Record::kProcess: {
+      const pb::ProcessEvent& e = record.process();
+      absl::StrAppend(&line, "process ", Token(trace.LaneName(e.lane())), " ",
+                      EnumWord(e.action(), pb::ProcessAction_Name(e.action()), "PROCESS_"),
+                      " pid=", e.pid());
+      if (e.code() != 0 || e.action() == pb::PROCESS_EXIT) absl::StrAppend(&line, " code=", e.code());
+      if (e.text() != 0) absl::StrAppend(&line, " ", Quoted(trace.String(e.text())));
+      break;
+    }
     // "packet <lane> <event> id=N" and then, each only when set: reason=<drop reason>, len=N,
     // flags=<tcpdump letters>, seq=N, ack=N, frag=<offset>[+ when more fragments follow],
     // detail=N and the quoted flow string:

@@ -163,6 +163,12 @@ class Parser {
       case pb::Record::kPacket:
         if (absl::Status s = lane_use(record.packet().lane()); !s.ok()) return s;
         return string_use(record.packet().flow());
+      case pb::Record::kCall:
+        if (absl::Status s = lane_use(record.call().lane()); !s.ok()) return s;
+        return string_use(record.call().function());
+      case pb::Record::kProcess:
+        if (absl::Status s = lane_use(record.process().lane()); !s.ok()) return s;
+        return string_use(record.process().text());
       case pb::Record::kEnd:
         return absl::OkStatus();
       case pb::Record::BODY_NOT_SET:

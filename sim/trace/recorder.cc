@@ -35,6 +35,8 @@ constexpr int kFiberField = 4;
 constexpr int kChoiceField = 5;
 constexpr int kNoteField = 6;
 constexpr int kPacketField = 7;
+constexpr int kCallField = 8;
+constexpr int kProcessField = 9;
 constexpr int kEndField = 15;
 
 // The largest body a scalar-only record can have: Packet's 7 uint32, 2 uint64 and 2 enums (an enum
@@ -117,6 +119,10 @@ const char* RecordKindName(int body_field) {
       return "Note";
     case kPacketField:
       return "Packet";
+    case kCallField:
+      return "Call";
+    case kProcessField:
+      return "ProcessEvent";
     case kEndField:
       return "RunEnd";
   }
@@ -313,6 +319,33 @@ void Recorder::Note(sim::VirtualTime t, LaneId lane, StringId text, int64_t a, i
     p = PutField(p, 2, text);
     p = PutField(p, 3, ZigZag(a));
     return PutField(p, 4, ZigZag(b));
+  });
+}
+
+void Recorder::Call(sim::VirtualTime t, LaneId lane, pb::CallLayer layer, StringId function,
+                    pb::CallPhase phase, int64_t socket, int64_t result, uint32_t error) {
+  // Call {lane = 1, layer = 2, function = 3, phase = 4, sint64 socket = 5, sint64 result = 6,
+  //       error = 7}
+  Emit(t, kCallField, [&](uint8_t* p) {
+    p = PutField(p, 1, lane);
+    p = PutField(p, 2, static_cast<uint32_t>(layer));
+    p = PutField(p, 3, function);
+    p = PutField(p, 4, static_cast<uint32_t>(phase));
+    p = PutField(p, 5, ZigZag(socket));
+    p = PutField(p, 6, ZigZag(result));
+    return PutField(p, 7, error);
+  });
+}
+
+void Recorder::Process(sim::VirtualTime t, LaneId lane, pb::ProcessAction action, StringId text,
+                       int64_t code, uint32_t pid) {
+  // ProcessEvent {lane = 1, action = 2, text = 3, sint64 code = 4, pid = 5}
+  Emit(t, kProcessField, [&](uint8_t* p) {
+    p = PutField(p, 1, lane);
+    p = PutField(p, 2, static_cast<uint32_t>(action));
+    p = PutField(p, 3, text);
+    p = PutField(p, 4, ZigZag(code));
+    return PutField(p, 5, pid);
   });
 }
 

@@ -78,6 +78,10 @@ class Recorder {
   void Note(sim::VirtualTime t, LaneId lane, StringId text, int64_t a, int64_t b);
   // A packet event of the virtual network (sim/net); intern the flow string first.
   void Packet(sim::VirtualTime t, const PacketFields& packet);
+  void Call(sim::VirtualTime t, LaneId lane, pb::CallLayer layer, StringId function,
+            pb::CallPhase phase, int64_t socket, int64_t result, uint32_t error);
+  void Process(sim::VirtualTime t, LaneId lane, pb::ProcessAction action, StringId text,
+               int64_t code, uint32_t pid);
   // The last record. After End, only Close may be called.
   void End(sim::VirtualTime t, pb::StopReason reason, absl::string_view schedule_id,
            absl::string_view message, uint64_t events);

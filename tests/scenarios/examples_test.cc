@@ -45,7 +45,7 @@ TEST(BundledExamples, EchoCleanIsTwoHostsOnACleanLink) {
   ASSERT_EQ(s.processes().size(), 2u);
   EXPECT_EQ(s.processes()[0].program, "echo_server");
   EXPECT_EQ(s.processes()[1].program, "echo_client");
-  EXPECT_EQ(s.processes()[1].args, (std::vector<std::string>{"7", "server", "1000"}));
+  EXPECT_EQ(s.processes()[1].args, (std::vector<std::string>{"server", "7", "1000"}));
 }
 
 TEST(BundledExamples, EchoLossyHasFivePercentLossAndHundredMillisecondsEachWay) {

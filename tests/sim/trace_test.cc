@@ -915,3 +915,62 @@ TEST(TraceDump, UnknownEnumValuesPrintTheirNumber) {
 
 }  // namespace
 }  // namespace ws2sim::trace
+
+namespace ws2sim::trace {
+namespace {
+
+TEST(TraceRoundTrip, CallAndProcessRecordsRoundTripAndDump) {
+  pb::TraceHeader header;
+  header.set_scenario("calls");
+  std::unique_ptr<Recorder> rec = Recorder::InMemory(header);
+  rec->LaneDef(sim::VirtualTime::Zero(), 1, pb::LANE_PROCESS, "client/echo", 0);
+  rec->LaneDef(sim::VirtualTime::Zero(), 2, pb::LANE_FIBER, "client/echo/main", 1);
+  rec->Process(sim::VirtualTime::Zero(), 1, pb::PROCESS_START, rec->Intern("echo_client a 7"), 0,
+               4104);
+  const StringId recv = rec->Intern("recv");
+  rec->Call(sim::VirtualTime::FromNanoseconds(1000), 2, pb::LAYER_API, recv, pb::PHASE_ENTER,
+            0x104, 0, 0);
+  rec->Call(sim::VirtualTime::FromNanoseconds(2000), 2, pb::LAYER_SPI, rec->Intern("WSPRecv"),
+            pb::PHASE_RETURN, 0x104, -1, 10054);
+  rec->Process(sim::VirtualTime::FromNanoseconds(3000), 1, pb::PROCESS_EXIT, 0, -3, 4104);
+  rec->End(sim::VirtualTime::FromNanoseconds(3000), pb::STOP_COMPLETED, "s1.1.0", "", 4);
+  ReadResult r = ReadTraceBytes(rec->Bytes(), "calls.w2t");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  std::vector<const TraceRecord*> calls, processes;
+  for (const TraceRecord& t : r.trace.records) {
+    if (t.record.has_call()) calls.push_back(&t);
+    if (t.record.has_process()) processes.push_back(&t);
+  }
+  ASSERT_EQ(calls.size(), 2u);
+  ASSERT_EQ(processes.size(), 2u);
+  EXPECT_EQ(calls[1]->record.call().layer(), pb::LAYER_SPI);
+  EXPECT_EQ(calls[1]->record.call().socket(), 0x104);
+  EXPECT_EQ(calls[1]->record.call().result(), -1);
+  EXPECT_EQ(calls[1]->record.call().error(), 10054u);
+  EXPECT_EQ(processes[1]->record.process().code(), -3);
+  EXPECT_EQ(processes[0]->record.process().pid(), 4104u);
+  EXPECT_EQ(DumpRecord(r.trace, *calls[0]), absl::StrCat("#", calls[0]->seq,
+                                                         " 1us api client/echo/main recv enter socket=0x104"));
+  EXPECT_EQ(DumpRecord(r.trace, *calls[1]),
+            absl::StrCat("#", calls[1]->seq,
+                         " 2us spi client/echo/main WSPRecv return socket=0x104 result=-1 error=10054"));
+  EXPECT_EQ(DumpRecord(r.trace, *processes[0]),
+            absl::StrCat("#", processes[0]->seq,
+                         " 0 process client/echo start pid=4104 \"echo_client a 7\""));
+  EXPECT_EQ(DumpRecord(r.trace, *processes[1]),
+            absl::StrCat("#", processes[1]->seq, " 3us process client/echo exit pid=4104 code=-3"));
+}
+
+TEST(TraceReader, CallNamingAnUndefinedLaneIsAnError) {
+  pb::TraceHeader header;
+  std::unique_ptr<Recorder> rec = Recorder::InMemory(header);
+  rec->Call(sim::VirtualTime::Zero(), 9, pb::LAYER_API, rec->Intern("send"), pb::PHASE_ENTER, 0, 0,
+            0);
+  rec->End(sim::VirtualTime::Zero(), pb::STOP_COMPLETED, "", "", 0);
+  ReadResult r = ReadTraceBytes(rec->Bytes(), "bad.w2t");
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_NE(r.status.message().find("lane"), absl::string_view::npos) << r.status;
+}
+
+}  // namespace
+}  // namespace ws2sim::trace
