@@ -4,7 +4,7 @@
 // and converts to and from sim::net's real TCP headers; see DESIGN.md section 6):
 //   seq, ack          sequence and acknowledgment numbers (RFC 793), modulo 2^32;
 //   flags             kTcpFin | kTcpSyn | kTcpRst | kTcpPsh | kTcpAck | kTcpUrg, the same bit values
-//                     as the real header (and as sim/net/packet.h), so the glue copies them as is;
+//                     of the real header (sim/net/packet.h), so the glue copies them as is;
 //   window            the 16-bit header field value: on a SYN the window in bytes, otherwise the
 //                     window in bytes shifted right by the sender's window-scale shift (RFC 7323);
 //   urgent_pointer    meaningful with kTcpUrg: BSD interpretation (the one Windows uses, SPEC
@@ -19,14 +19,17 @@
 #include <string>
 #include <vector>
 
+#include "sim/net/packet.h"
+
 namespace ws2sim::providers::tcpip {
 
-inline constexpr uint8_t kTcpFin = 0x01;
-inline constexpr uint8_t kTcpSyn = 0x02;
-inline constexpr uint8_t kTcpRst = 0x04;
-inline constexpr uint8_t kTcpPsh = 0x08;
-inline constexpr uint8_t kTcpAck = 0x10;
-inline constexpr uint8_t kTcpUrg = 0x20;
+// The header's flag bits, as sim::net defines them.
+using sim::net::kTcpAck;
+using sim::net::kTcpFin;
+using sim::net::kTcpPsh;
+using sim::net::kTcpRst;
+using sim::net::kTcpSyn;
+using sim::net::kTcpUrg;
 
 // RFC 1122 section 4.2.2.6: the MSS assumed when the peer sends no MSS option.
 inline constexpr uint16_t kDefaultMss = 536;
