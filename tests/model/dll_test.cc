@@ -310,3 +310,36 @@ TEST_F(DllTest, NamesResolveFromTheScenarioHosts) {
 
 }  // namespace
 }  // namespace ws2sim::model
+
+namespace ws2sim::model {
+namespace {
+
+TEST_F(DllTest, WSAEnumProtocolsListsTheCatalogInPriorityOrder) {
+  RunProcess([] {
+    DWORD length = 0;
+    EXPECT_EQ(WSAEnumProtocolsW(nullptr, nullptr, &length), SOCKET_ERROR);
+    EXPECT_EQ(WSAGetLastError(), WSANOTINITIALISED);
+    WSADATA d;
+    WSAStartup(MAKEWORD(2, 2), &d);
+    EXPECT_EQ(WSAEnumProtocolsW(nullptr, nullptr, &length), SOCKET_ERROR);
+    EXPECT_EQ(WSAGetLastError(), WSAENOBUFS);
+    EXPECT_EQ(length, 3 * sizeof(WSAPROTOCOL_INFOW));  // fake's two entries, then second's one
+    std::vector<WSAPROTOCOL_INFOW> all(3);
+    ASSERT_EQ(WSAEnumProtocolsW(nullptr, all.data(), &length), 3);
+    EXPECT_EQ(all[0].iSocketType, SOCK_STREAM);
+    EXPECT_EQ(all[1].iProtocol, IPPROTO_UDP);
+    EXPECT_EQ(all[2].iSocketType, SOCK_RAW);
+    EXPECT_EQ(all[0].dwServiceFlags1, 0x1066u);
+    EXPECT_LT(all[0].dwCatalogEntryId, all[2].dwCatalogEntryId);
+    INT only_udp[] = {IPPROTO_UDP, 0};
+    WSAPROTOCOL_INFOA narrow[3];
+    length = sizeof(narrow);
+    ASSERT_EQ(WSAEnumProtocolsA(only_udp, narrow, &length), 1);
+    EXPECT_EQ(narrow[0].iProtocol, IPPROTO_UDP);
+    EXPECT_EQ(narrow[0].iAddressFamily, AF_INET);
+    WSACleanup();
+  });
+}
+
+}  // namespace
+}  // namespace ws2sim::model
