@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Configures and builds one build directory.
-# usage: tools/build.sh DIR [--target TARGET] [cmake -D options...]
+# usage: tools/build.sh DIR [--target TARGET]... [cmake -D options...]
 set -euo pipefail
 dir=$1; shift
 target=()
-if [ "${1:-}" = "--target" ]; then target=(--target "$2"); shift 2; fi
+while [ "${1:-}" = "--target" ]; do target+=(--target "$2"); shift 2; done
 here=$(cd "$(dirname "$0")/.." && pwd)
 cmake -S "$here" -B "$here/$dir" -G Ninja "$@" >/dev/null
 cmake --build "$here/$dir" "${target[@]+"${target[@]}"}"

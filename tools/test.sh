@@ -35,7 +35,8 @@ step "unit tests (asan+ubsan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 
   ctest --test-dir build-asan -j"$jobs" --output-on-failure --timeout 900
 
 step "build (debug, ws2sim only)" tools/build.sh build-debug --target ws2sim -DCMAKE_BUILD_TYPE=Debug -DWS2SIM_BENCH=OFF
-step "build (fuzz, clang)" env CC=clang CXX=clang++ tools/build.sh build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWS2SIM_FUZZ=ON
+step "build (fuzz, clang)" env CC=clang CXX=clang++ tools/build.sh build-fuzz \
+  --target trace_reader_fuzz --target scenario_loader_fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWS2SIM_FUZZ=ON
 
 run_fuzzers() {
   local ok=0 target name corpus
