@@ -96,8 +96,8 @@ int Run(const std::string& path, std::ostream& out, std::ostream& err,
     err << scenario.status().message() << "\n";
     return 2;
   }
-  sim::SetCrashContext(command_line);
   RunOptions options;
+  options.command_line = command_line;
   if (absl::GetFlag(FLAGS_seed) != 1 || !scenario->seed()) options.seed = absl::GetFlag(FLAGS_seed);
   options.strategy = absl::GetFlag(FLAGS_strategy);
   options.replay_schedule = absl::GetFlag(FLAGS_schedule);

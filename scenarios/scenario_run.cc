@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "scenarios/world.h"
 #include "sim/build_id.h"
+#include "sim/stack_guard.h"
 
 namespace ws2sim::scenarios {
 namespace {
@@ -226,6 +227,10 @@ absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions optio
   RunReport report;
   report.scenario = scenario.name();
   report.seed = chosen->seed;
+  if (!options.command_line.empty()) {
+    sim::SetCrashContext(absl::StrCat(options.command_line, "  (seed ", chosen->seed, ", strategy ",
+                                      chosen->name, ")"));
+  }
   std::unique_ptr<trace::Recorder> recorder;
   if (!options.trace_path.empty()) {
     trace::pb::TraceHeader header;

@@ -27,6 +27,8 @@ struct RunOptions {
   std::ostream* echo = nullptr;  // the processes' output lines
   std::string guests_dir;        // "" = where the build puts them
   std::optional<int> somaxconn;  // overrides the scenario's tcpip.somaxconn (default 5, D-59)
+  // The command that started the run: a crash report prints it with the seed and strategy used.
+  std::string command_line;
 };
 
 struct ProcessReport {
