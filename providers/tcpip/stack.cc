@@ -353,7 +353,7 @@ void TcpipStack::OnUdpPacket(const sim::net::ReceivedPacket& in) {
     const bool address_ok = s->local->address == p.ip.dst || s->local->address.IsUnspecified();
     if (!address_ok && !broadcast) continue;
     if (s->remote && !(*s->remote == from)) continue;  // connected: only its peer
-    if (s->shut_receive) continue;
+    // After SD_RECEIVE datagrams are still queued, never delivered (S1 §3.1.10; SPEC 2.9, D-81).
     if (s->queued_bytes + p.udp->payload.size() <= s->tcp_options.receive_buffer_bytes) {
       s->datagrams.push_back(Datagram{from, {p.udp->payload.begin(), p.udp->payload.end()}});
       s->queued_bytes += p.udp->payload.size();
@@ -368,7 +368,10 @@ int TcpipStack::SendDatagram(TcpipSocket* socket, const Endpoint& to,
   constexpr int kMsgSize = 10040, kNetUnreach = 10051, kAccess = 10013;
   const size_t limit = to.address.is_v4() ? 65507 : 65527;
   if (payload.size() > limit) return kMsgSize;
-  const bool broadcast = to.address.IsLimitedBroadcast();
+  // A limited or a directed broadcast (SPEC 2.18: any broadcast address needs SO_BROADCAST).
+  absl::StatusOr<sim::net::RouteInfo> to_route = host_.Lookup(to.address);
+  const bool broadcast = to.address.IsLimitedBroadcast() ||
+                         (to_route.ok() && to_route->kind == sim::net::RouteInfo::Kind::kBroadcast);
   if (broadcast && !socket->broadcast) return kAccess;
   std::optional<IpAddress> source = socket->local && !socket->local->address.IsUnspecified()
                                         ? std::optional<IpAddress>(socket->local->address)

@@ -62,6 +62,10 @@ struct TcpipSocket {
   sim::net::Family family = sim::net::Family::kIpv4;
   int type = 0;      // SOCK_STREAM or SOCK_DGRAM
   int protocol = 0;  // IPPROTO_TCP or IPPROTO_UDP
+  // The catalog entry's XP_ attributes: MSG_OOB needs XP_EXPEDITED_DATA (D-30, D-57).
+  uint32_t attributes = 0;
+  // The WSAPROTOCOL_INFOW record WSPSocket was given, returned by SO_PROTOCOL_INFO (D-23).
+  std::vector<uint8_t> protocol_info;
   State state = State::kOpen;
   bool nonblocking = false;
   std::optional<Endpoint> local;   // bound
@@ -76,6 +80,8 @@ struct TcpipSocket {
   bool reuse_address = false;
   bool linger_on = false;
   uint16_t linger_seconds = 0;
+  bool interrupt = false;                // SO_INTERRUPT (D-24: stored, no effect in Win32)
+  std::vector<uint8_t> provider_config;  // PVD_CONFIG: opaque, as set (SPEC 3.1)
   TcpSocketOptions tcp_options;  // SO_SNDBUF, SO_RCVBUF, TCP_NODELAY, SO_KEEPALIVE, SO_OOBINLINE
 
   // TCP.

@@ -107,6 +107,18 @@ int EnsureBound(TcpipSocket* s) {
   return s->stack->Bind(s, Endpoint{IpAddress::Any(s->family), 0});
 }
 
+// MSG_OOB needs a stream socket whose protocol has XP_EXPEDITED_DATA (S1 §3.1.20, §3.1.22;
+// D-30, D-57).
+bool OobSupported(const TcpipSocket& s) {
+  return s.is_stream() && (s.attributes & XP_EXPEDITED_DATA) != 0;
+}
+
+// A connection dropped by keep-alive: a call in progress when it happened fails with
+// WSAENETRESET, later calls with WSAENOTCONN (S1 §3.1.5; SPEC 2.17, 3.1; D-96).
+bool DroppedByKeepAlive(const TcpipSocket& s) {
+  return s.connection != nullptr && s.connection->error() == TcpError::kKeepaliveTimedOut;
+}
+
 // --- WSPStartup / WSPCleanup -----------------------------------------------------------------
 
 int WSPAPI WSPCleanup(LPINT error) {
@@ -156,6 +168,14 @@ SOCKET WSPAPI WSPSocket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info
   TcpipSocket* s = stack.NewSocket();
   s->owner_pid = sim::CurrentProcessId();
   s->catalog_entry_id = info != nullptr ? info->dwCatalogEntryId : 0;
+  // The catalog entry's attributes decide optional features (D-30); its record is what
+  // SO_PROTOCOL_INFO returns (D-23). Without one, the provider's own entries' attributes.
+  s->attributes = info != nullptr ? info->dwServiceFlags1
+                                  : (type == SOCK_STREAM ? 0x1066u : 0x0209u);
+  if (info != nullptr) {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(info);
+    s->protocol_info.assign(bytes, bytes + sizeof(*info));
+  }
   s->family = af == AF_INET ? Family::kIpv4 : Family::kIpv6;
   s->type = type;
   s->protocol = protocol;
@@ -243,6 +263,12 @@ SOCKET WSPAPI WSPAccept(SOCKET handle, struct sockaddr* addr, LPINT addrlen,
   (void)callback_data;
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return INVALID_SOCKET;
+  // SPEC 2.6 step 1: a connectionless socket cannot accept (WSAEOPNOTSUPP); a stream socket
+  // that is not listening fails with WSAEINVAL.
+  if (!s->is_stream()) {
+    *error = WSAEOPNOTSUPP;
+    return INVALID_SOCKET;
+  }
   if (s->state != State::kListening) {
     *error = WSAEINVAL;
     return INVALID_SOCKET;
@@ -266,6 +292,21 @@ SOCKET WSPAPI WSPAccept(SOCKET handle, struct sockaddr* addr, LPINT addrlen,
       accepted->tcp_options = s->tcp_options;  //   properties (S1 §3.1.11)
       accepted->linger_on = s->linger_on;
       accepted->linger_seconds = s->linger_seconds;
+      accepted->attributes = s->attributes;
+      accepted->protocol_info = s->protocol_info;
+      accepted->broadcast = s->broadcast;
+      accepted->debug = s->debug;
+      accepted->dont_route = s->dont_route;
+      accepted->interrupt = s->interrupt;
+      accepted->provider_config = s->provider_config;
+      // The connection was made with the options the listener had at WSPListen; it takes the
+      // listener's current ones, which the new socket reports (S1 §3.1.11: same properties).
+      const TcpSocketOptions& o = s->tcp_options;
+      c->SetKeepAlive(o.keepalive);
+      c->SetOobInline(o.oob_inline);
+      c->SetNoDelay(o.no_delay);
+      c->SetSendBufferBytes(o.send_buffer_bytes);
+      c->SetReceiveBufferBytes(o.receive_buffer_bytes);
       stack.AdoptAccepted(accepted, std::move(c), tuple);
       const SOCKET h = g_upcalls.lpWPUCreateSocketHandle(accepted->catalog_entry_id, accepted, error);
       if (h == INVALID_SOCKET) {
@@ -291,7 +332,7 @@ SOCKET WSPAPI WSPAccept(SOCKET handle, struct sockaddr* addr, LPINT addrlen,
 
 int WSPAPI WSPConnect(SOCKET handle, const struct sockaddr* name, int namelen, LPWSABUF caller_data,
                       LPWSABUF callee_data, GROUP group, LPQOS sflow, LPQOS gflow, LPINT error) {
-  (void)caller_data, (void)callee_data, (void)group, (void)sflow, (void)gflow;
+  (void)callee_data, (void)group, (void)sflow, (void)gflow;
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return SOCKET_ERROR;
   Endpoint to;
@@ -299,12 +340,19 @@ int WSPAPI WSPConnect(SOCKET handle, const struct sockaddr* name, int namelen, L
   if (s->state == State::kListening) return Fail(error, WSAEINVAL);
   TcpipStack& stack = *s->stack;
   if (!s->is_stream()) {  // a datagram socket's default peer (S1 §3.1.16)
+    // An all-zero address field fails with WSAEADDRNOTAVAIL for datagram sockets too (S1
+    // §3.1.16; SPEC 2.7).
+    if (to.address.IsUnspecified() || to.port == 0) return Fail(error, WSAEADDRNOTAVAIL);
     if (const int rc = EnsureBound(s); rc != 0) return Fail(error, rc);
     s->remote = to;
     return 0;
   }
   if (s->state == State::kConnected) return Fail(error, WSAEISCONN);
   if (s->state == State::kConnecting) return Fail(error, WSAEALREADY);
+  // Caller data needs a protocol with XP_CONNECT_DATA (S1 §3.1.16; D-30); TCP has none.
+  if (caller_data != nullptr && caller_data->len > 0 && (s->attributes & XP_CONNECT_DATA) == 0) {
+    return Fail(error, WSAEPROTONOSUPPORT);
+  }
   if (to.address.IsUnspecified() || to.port == 0) return Fail(error, WSAEADDRNOTAVAIL);
   std::optional<IpAddress> source = stack.SourceFor(to.address);
   if (!source) return Fail(error, WSAENETUNREACH);
@@ -382,7 +430,9 @@ size_t Capacity(LPWSABUF buffers, DWORD count) {
 int SendStream(TcpipSocket* s, SOCKET handle, absl::Span<const uint8_t> data, bool oob,
                LPDWORD sent, LPINT error) {
   if (s->state != State::kConnected) return Fail(error, WSAENOTCONN);
+  if (oob && !OobSupported(*s)) return Fail(error, WSAEOPNOTSUPP);
   if (s->shut_send) return Fail(error, WSAESHUTDOWN);
+  if (DroppedByKeepAlive(*s)) return Fail(error, WSAENOTCONN);  // dropped before this call
   size_t done = 0;
   for (;;) {
     const TcpIoResult r = s->connection->Send(data.subspan(done), oob);
@@ -407,6 +457,7 @@ int WSPAPI WSPSend(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, i
   if (s == nullptr) return SOCKET_ERROR;
   const std::vector<uint8_t> data = Gather(buffers, count);
   if (s->is_stream()) return SendStream(s, handle, data, (flags & MSG_OOB) != 0, sent, error);
+  if ((flags & MSG_OOB) != 0) return Fail(error, WSAEOPNOTSUPP);  // stream only (S1 §3.1.22)
   if (!s->remote) return Fail(error, WSAENOTCONN);
   if (s->shut_send) return Fail(error, WSAESHUTDOWN);
   const int rc = s->stack->SendDatagram(s, *s->remote, data);
@@ -424,9 +475,11 @@ int WSPAPI WSPSendTo(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent,
     return WSPSend(handle, buffers, count, sent, flags, overlapped, routine, error);
   }
   if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
+  if ((flags & MSG_OOB) != 0) return Fail(error, WSAEOPNOTSUPP);  // stream only (S1 §3.1.22)
   Endpoint e;
   if (to == nullptr) {
-    if (!s->remote) return Fail(error, WSAENOTCONN);
+    // No destination on an unconnected datagram socket (S1 §3.1.23; SPEC 2.18).
+    if (!s->remote) return Fail(error, WSAEDESTADDRREQ);
     e = *s->remote;
   } else if (!ParseAddress(*s, to, tolen, &e)) {
     return Fail(error, WSAEFAULT);
@@ -443,7 +496,9 @@ int WSPAPI WSPSendTo(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent,
 int RecvStream(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received,
                LPINT flags, LPINT error) {
   if (s->state == State::kListening || s->connection == nullptr) return Fail(error, WSAENOTCONN);
+  if ((*flags & MSG_OOB) != 0 && !OobSupported(*s)) return Fail(error, WSAEOPNOTSUPP);
   if (s->shut_receive) return Fail(error, WSAESHUTDOWN);
+  if (DroppedByKeepAlive(*s)) return Fail(error, WSAENOTCONN);  // dropped before this call
   const TcpRecvFlags rf{(*flags & MSG_PEEK) != 0, (*flags & MSG_OOB) != 0};
   std::vector<uint8_t> buffer(Capacity(buffers, count));
   for (;;) {
@@ -460,8 +515,14 @@ int RecvStream(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, LPD
   }
 }
 
+// WSPRecv's input flags (D-79): MSG_PEEK, MSG_OOB, MSG_INTERRUPT; anything else is not supported.
+bool RecvFlagsSupported(int flags) {
+  return (flags & ~(MSG_PEEK | MSG_OOB | MSG_INTERRUPT)) == 0;
+}
+
 int RecvDatagram(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received,
                  LPINT flags, struct sockaddr* from, LPINT fromlen, LPINT error) {
+  if ((*flags & MSG_OOB) != 0) return Fail(error, WSAEOPNOTSUPP);  // stream only (S1 §3.1.20)
   if (s->shut_receive) return Fail(error, WSAESHUTDOWN);
   if (!s->local) return Fail(error, WSAEINVAL);  // recvfrom on an unbound datagram socket
   if (from != nullptr && (fromlen == nullptr || *fromlen < AddressBytes(s->family))) {
@@ -490,8 +551,10 @@ int WSPAPI WSPRecv(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD receive
   if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return SOCKET_ERROR;
+  if (!RecvFlagsSupported(*flags)) return Fail(error, WSAEOPNOTSUPP);
   if (s->is_stream()) return RecvStream(s, handle, buffers, count, received, flags, error);
-  if (!s->remote) return Fail(error, WSAENOTCONN);
+  // A datagram socket receives once bound (from its default peer only, if connected); unbound,
+  // it fails with WSAEINVAL (S1 §3.1.20; SPEC 2.17; D-49).
   return RecvDatagram(s, handle, buffers, count, received, flags, nullptr, nullptr, error);
 }
 
@@ -501,10 +564,9 @@ int WSPAPI WSPRecvFrom(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD rec
   if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return SOCKET_ERROR;
-  if (s->is_stream()) {
-    const int rc = RecvStream(s, handle, buffers, count, received, flags, error);
-    if (rc == 0 && from != nullptr && s->remote) WriteAddress(*s->remote, from, fromlen);
-    return rc;
+  if (!RecvFlagsSupported(*flags)) return Fail(error, WSAEOPNOTSUPP);
+  if (s->is_stream()) {  // lpFrom and lpFromlen are ignored (S1 §3.1.21; SPEC 2.17)
+    return RecvStream(s, handle, buffers, count, received, flags, error);
   }
   return RecvDatagram(s, handle, buffers, count, received, flags, from, fromlen, error);
 }
@@ -529,6 +591,9 @@ bool Writable(const TcpipSocket& s) {
 bool Exceptional(const TcpipSocket& s) {
   if (!s.is_stream() || s.connection == nullptr) return false;
   if (s.failure != TcpError::kNone) return true;  // a failed connect (S1 §3.1.8)
+  // A connection broken by the peer or by keep-alive failure (S1 §3.1.8; SPEC 2.16).
+  const TcpError e = s.connection->error();
+  if (e == TcpError::kReset || e == TcpError::kKeepaliveTimedOut) return true;
   return !s.tcp_options.oob_inline && s.connection->HasOobByte();
 }
 
@@ -593,8 +658,10 @@ int WSPAPI WSPIoctl(SOCKET handle, LONG cmd, u_long* argp, LPINT error) {
       }
       return 0;
     case SIOCATMARK:
-      // TRUE when no out-of-band data waits to be read (SPEC 2.22, D-62).
-      *argp = !s->is_stream() || s->connection == nullptr || s->connection->AtMark() ? 1 : 0;
+      // Stream sockets only (D-62: WSAEINVAL otherwise); TRUE when no out-of-band data waits to
+      // be read (SPEC 2.22).
+      if (!s->is_stream()) return Fail(error, WSAEINVAL);
+      *argp = s->connection == nullptr || s->connection->AtMark() ? 1 : 0;
       return 0;
     default:
       return Fail(error, WSAEINVAL);
@@ -616,11 +683,28 @@ int WSPAPI WSPGetSockOpt(SOCKET handle, int level, int optname, char* optval, LP
   };
   if (level == IPPROTO_TCP) {  // SOL_PROVIDER
     if (optname == TCP_NODELAY && s->is_stream()) return put_int(s->tcp_options.no_delay);
+    if (optname == PVD_CONFIG) {  // the provider's opaque configuration, as set (SPEC 3.1)
+      const int size = static_cast<int>(s->provider_config.size());
+      if (*optlen < size) return Fail(error, WSAEFAULT);
+      std::copy(s->provider_config.begin(), s->provider_config.end(), optval);
+      *optlen = size;
+      return 0;
+    }
     return Fail(error, WSAENOPROTOOPT);
   }
   if (level != SOL_SOCKET) return Fail(error, WSAENOPROTOOPT);  // D-64
   switch (optname) {
     case SO_ACCEPTCONN: return put_int(s->state == State::kListening);
+    case SO_GROUP_ID: return put_int(0);  // this provider has no groups (S1 §3.1.5; SPEC 3.1)
+    case SO_INTERRUPT: return put_int(s->interrupt);  // D-24
+    case SO_PROTOCOL_INFO: {  // the socket's catalog entry, a WSAPROTOCOL_INFOW (D-23)
+      const int size = static_cast<int>(s->protocol_info.size());
+      if (size == 0) return Fail(error, WSAENOPROTOOPT);
+      if (*optlen < size) return Fail(error, WSAEFAULT);
+      std::copy(s->protocol_info.begin(), s->protocol_info.end(), optval);
+      *optlen = size;
+      return 0;
+    }
     case SO_BROADCAST: return put_int(s->broadcast);
     case SO_DEBUG: return put_int(s->debug);
     case SO_DONTLINGER: return put_int(!s->linger_on);
@@ -653,16 +737,26 @@ int WSPAPI WSPSetSockOpt(SOCKET handle, int level, int optname, const char* optv
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return SOCKET_ERROR;
   if (optval == nullptr) return Fail(error, WSAEFAULT);
+  // D-96: a connection already dropped by keep-alive fails every later call with WSAENOTCONN.
+  if (DroppedByKeepAlive(*s)) return Fail(error, WSAENOTCONN);
   int value = 0;
   const bool int_sized = optlen >= static_cast<int>(sizeof(int));
   if (int_sized) std::memcpy(&value, optval, sizeof(int));
   if (level == IPPROTO_TCP) {
+    if (optname == PVD_CONFIG) {  // opaque: stored as given (SPEC 3.1)
+      if (optlen < 0) return Fail(error, WSAEFAULT);
+      s->provider_config.assign(optval, optval + optlen);
+      return 0;
+    }
     if (optname != TCP_NODELAY || !s->is_stream()) return Fail(error, WSAENOPROTOOPT);
     if (!int_sized) return Fail(error, WSAEFAULT);
     s->tcp_options.no_delay = value != 0;
     if (s->connection != nullptr) s->connection->SetNoDelay(value != 0);
     return 0;
   }
+  // IPPROTO_IP is a level with no supported option (IP_OPTIONS: S1 §3.1.9, WSAENOPROTOOPT); any
+  // other level is invalid (D-64).
+  if (level == IPPROTO_IP) return Fail(error, WSAENOPROTOOPT);
   if (level != SOL_SOCKET) return Fail(error, WSAEINVAL);  // D-64
   if (optname == SO_LINGER) {
     if (optlen < static_cast<int>(sizeof(struct linger))) return Fail(error, WSAEFAULT);
@@ -674,7 +768,7 @@ int WSPAPI WSPSetSockOpt(SOCKET handle, int level, int optname, const char* optv
   }
   switch (optname) {
     case SO_BROADCAST: case SO_DEBUG: case SO_DONTLINGER: case SO_DONTROUTE: case SO_KEEPALIVE:
-    case SO_OOBINLINE: case SO_RCVBUF: case SO_SNDBUF: case SO_REUSEADDR:
+    case SO_OOBINLINE: case SO_RCVBUF: case SO_SNDBUF: case SO_REUSEADDR: case SO_INTERRUPT:
       break;
     default:
       return Fail(error, WSAENOPROTOOPT);  // get-only (SO_ACCEPTCONN, SO_TYPE, ...) or unknown
@@ -687,6 +781,7 @@ int WSPAPI WSPSetSockOpt(SOCKET handle, int level, int optname, const char* optv
     case SO_DONTLINGER: s->linger_on = !on; break;
     case SO_DONTROUTE: s->dont_route = on; break;
     case SO_REUSEADDR: s->reuse_address = on; break;  // consulted only by a later bind
+    case SO_INTERRUPT: s->interrupt = on; break;  // D-24: meaningful in Win16 only
     case SO_KEEPALIVE:
       s->tcp_options.keepalive = on;
       if (s->connection != nullptr) s->connection->SetKeepAlive(on);

@@ -1,0 +1,300 @@
+// The harness of the Winsock behaviour tests (tests/world/*_test.cc): a World with two hosts,
+// "server" (10.0.0.1) and "client" (10.0.0.2), on one link "wire"; native processes whose C++
+// bodies call the real Winsock API (model/api_*.cc) through the DLL model into the tcpip
+// provider; and small helpers the bodies use (addresses, connected pairs, error codes, virtual
+// time). Each test is named after the CHECKLIST item it proves.
+//
+// Include this header LAST in a test file: it ends with the guest headers, whose macros rename
+// socket, bind, select, ...
+//
+// Bodies run on simulated threads: gtest's EXPECT_* work there; an ASSERT_* leaves the body.
+// Processes are not cleaned up for the bodies (no WSACleanup, sockets stay open) unless a body
+// does it: closing is part of what the tests check.
+#ifndef WS2SIM_TESTS_WORLD_WINSOCK_HARNESS_H_
+#define WS2SIM_TESTS_WORLD_WINSOCK_HARNESS_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "model/runtime.h"
+#include "model/winsock_dll.h"
+#include "scenarios/world.h"
+#include "sim/host_context.h"
+#include "sim/net/network.h"
+#include "sim/time.h"
+// The guest headers last: their macros rename socket, bind, select, ...
+#include "model/include/ws2spi.h"
+#include "model/include/ws2tcpip.h"
+
+namespace ws2sim::scenarios::testing {
+
+inline constexpr char kServerIp[] = "10.0.0.1";
+inline constexpr char kClientIp[] = "10.0.0.2";
+inline constexpr u_short kPort = 27015;
+// ErrorOf's answer for a call that succeeded.
+inline constexpr int kOk = 0;
+
+// --- Helpers for process bodies ---------------------------------------------------------------
+
+inline sockaddr_in Address(const char* ip, u_short port) {
+  sockaddr_in a;
+  std::memset(&a, 0, sizeof(a));
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = inet_addr(ip);
+  return a;
+}
+inline const sockaddr* Sa(const sockaddr_in& a) { return reinterpret_cast<const sockaddr*>(&a); }
+inline sockaddr* Sa(sockaddr_in& a) { return reinterpret_cast<sockaddr*>(&a); }
+
+// The thread's last error after a failed call, kOk after a successful one.
+inline int ErrorOf(int rc) { return rc == SOCKET_ERROR ? WSAGetLastError() : kOk; }
+inline int ErrorOf(SOCKET s) { return s == INVALID_SOCKET ? WSAGetLastError() : kOk; }
+
+inline SOCKET Tcp() {
+  SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_NE(s, INVALID_SOCKET) << WSAGetLastError();
+  return s;
+}
+inline SOCKET Udp() {
+  SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
+  EXPECT_NE(s, INVALID_SOCKET) << WSAGetLastError();
+  return s;
+}
+inline int Bind(SOCKET s, const char* ip, u_short port) {
+  const sockaddr_in a = Address(ip, port);
+  return bind(s, Sa(a), sizeof(a));
+}
+inline int Connect(SOCKET s, const char* ip, u_short port) {
+  const sockaddr_in a = Address(ip, port);
+  return connect(s, Sa(a), sizeof(a));
+}
+// A stream socket bound to the server's address and `port`, listening.
+inline SOCKET Listener(u_short port = kPort, int backlog = 5) {
+  SOCKET s = Tcp();
+  EXPECT_EQ(ErrorOf(Bind(s, kServerIp, port)), kOk);
+  EXPECT_EQ(ErrorOf(listen(s, backlog)), kOk);
+  return s;
+}
+// A stream socket connected (blocking) to the server's `port`.
+inline SOCKET Connected(u_short port = kPort) {
+  SOCKET s = Tcp();
+  EXPECT_EQ(ErrorOf(Connect(s, kServerIp, port)), kOk);
+  return s;
+}
+inline int SendText(SOCKET s, const std::string& text, int flags = 0) {
+  return send(s, text.data(), static_cast<int>(text.size()), flags);
+}
+// One recv into a buffer of `capacity` bytes: the bytes, or "" with *rc = SOCKET_ERROR / 0.
+inline std::string RecvText(SOCKET s, int capacity, int flags = 0, int* rc = nullptr) {
+  std::string buffer(static_cast<size_t>(capacity), '\0');
+  const int n = recv(s, buffer.data(), capacity, flags);
+  if (rc != nullptr) *rc = n;
+  return n > 0 ? buffer.substr(0, static_cast<size_t>(n)) : std::string();
+}
+// Receives exactly `n` bytes (fewer at end of stream or on an error).
+inline std::string RecvExactly(SOCKET s, size_t n) {
+  std::string out;
+  char buffer[4096];
+  while (out.size() < n) {
+    const int got = recv(s, buffer, static_cast<int>(std::min(sizeof(buffer), n - out.size())), 0);
+    if (got <= 0) break;
+    out.append(buffer, static_cast<size_t>(got));
+  }
+  return out;
+}
+// Sends every byte (blocking); false on an error.
+inline bool SendAll(SOCKET s, const std::vector<uint8_t>& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    const int n = send(s, reinterpret_cast<const char*>(data.data()) + done,
+                       static_cast<int>(data.size() - done), 0);
+    if (n == SOCKET_ERROR) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+// Receives until end of stream or an error; the bytes, and the final recv's result in *last.
+inline std::vector<uint8_t> RecvToEnd(SOCKET s, int* last = nullptr, int* error = nullptr) {
+  std::vector<uint8_t> data;
+  char buffer[4096];
+  for (;;) {
+    const int n = recv(s, buffer, sizeof(buffer), 0);
+    if (n <= 0) {
+      if (last != nullptr) *last = n;
+      if (error != nullptr) *error = n == SOCKET_ERROR ? WSAGetLastError() : 0;
+      return data;
+    }
+    data.insert(data.end(), buffer, buffer + n);
+  }
+}
+inline std::vector<uint8_t> Pattern(size_t n, uint32_t salt = 0) {
+  std::vector<uint8_t> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>((i * 131 + salt + (i >> 8)) & 0xff);
+  return v;
+}
+
+inline int GetInt(SOCKET s, int level, int name, int* error = nullptr) {
+  int value = -12345;
+  int len = sizeof(value);
+  const int rc = getsockopt(s, level, name, reinterpret_cast<char*>(&value), &len);
+  if (error != nullptr) *error = ErrorOf(rc);
+  return value;
+}
+inline int SetInt(SOCKET s, int level, int name, int value) {
+  return setsockopt(s, level, name, reinterpret_cast<const char*>(&value), sizeof(value));
+}
+inline int SetLinger(SOCKET s, u_short onoff, u_short seconds) {
+  struct linger l;
+  l.l_onoff = onoff;
+  l.l_linger = seconds;
+  return setsockopt(s, SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&l), sizeof(l));
+}
+inline int SetNonBlocking(SOCKET s, bool on) {
+  u_long arg = on ? 1 : 0;
+  return ioctlsocket(s, FIONBIO, &arg);
+}
+inline u_long Ioctl(SOCKET s, LONG cmd, int* error = nullptr) {
+  u_long arg = 0xdeadbeef;
+  const int rc = ioctlsocket(s, cmd, &arg);
+  if (error != nullptr) *error = ErrorOf(rc);
+  return arg;
+}
+
+// select on one socket: which of read / write / except it is in, or the call's error.
+struct Readiness {
+  int rc = 0;
+  bool read = false;
+  bool write = false;
+  bool except = false;
+};
+inline Readiness Poll(SOCKET s, const timeval* timeout, bool read = true, bool write = true,
+                      bool except = true) {
+  fd_set r, w, e;
+  FD_ZERO(&r);
+  FD_ZERO(&w);
+  FD_ZERO(&e);
+  FD_SET(s, &r);
+  FD_SET(s, &w);
+  FD_SET(s, &e);
+  Readiness out;
+  out.rc = select(0, read ? &r : nullptr, write ? &w : nullptr, except ? &e : nullptr, timeout);
+  out.read = read && FD_ISSET(s, &r);
+  out.write = write && FD_ISSET(s, &w);
+  out.except = except && FD_ISSET(s, &e);
+  return out;
+}
+inline const timeval* ZeroTimeout() {
+  static const timeval zero = {0, 0};
+  return &zero;
+}
+
+// The provider's procedure table for socket `s` of the calling process, with the SPI calls made
+// through it running on the process's machine (as the DLL sets it around its own calls). For
+// the SPI features the API functions do not reach (WSABUF arrays: D-53).
+class SpiScope {
+ public:
+  explicit SpiScope(SOCKET s) {
+    model::WinsockDll* dll = model::Runtime::Active()->DllOfSocket(s);
+    if (dll == nullptr || dll->FindSocket(s) == nullptr) return;
+    table_ = dll->FindProvider(dll->FindSocket(s)->provider_id)->table.get();
+    host_.emplace(dll->machine().net_host(), dll->process().pid());
+  }
+  const WSPPROC_TABLE* operator->() const { return table_; }
+  bool ok() const { return table_ != nullptr; }
+
+ private:
+  const WSPPROC_TABLE* table_ = nullptr;
+  std::optional<sim::ScopedHost> host_;
+};
+
+// --- The fixture --------------------------------------------------------------------------------
+
+class WinsockTest : public ::testing::Test {
+ protected:
+  // 1 ms each way, nothing lost.
+  static sim::net::LinkParams CleanLink() { return {.delay_ns = 1'000'000}; }
+
+  // Makes the world (once, before the first Spawn): two hosts on link "wire" with `params`.
+  void MakeWorld(const sim::net::LinkParams& params = CleanLink(), uint64_t seed = 1) {
+    ASSERT_EQ(world_, nullptr) << "MakeWorld twice";
+    world_ = std::make_unique<World>(World::Options{.seed = seed, .echo = &output_});
+    ASSERT_TRUE(world_->AddHost("server").ok());
+    ASSERT_TRUE(world_->AddHost("client").ok());
+    const absl::Status link = world_->network().AddLink(
+        {.name = "wire",
+         .a = {.host = "server", .interface = "eth0", .addresses = {"10.0.0.1/24"}},
+         .b = {.host = "client", .interface = "eth0", .addresses = {"10.0.0.2/24"}},
+         .params = params});
+    ASSERT_TRUE(link.ok()) << link;
+  }
+  World& world() {
+    if (world_ == nullptr) MakeWorld();
+    return *world_;
+  }
+
+  // Starts `body` as a native process on `host` ("server" or "client") at virtual time `at`,
+  // after a successful WSAStartup(2.2).
+  void Spawn(const std::string& host, std::function<void()> body,
+             sim::Duration at = sim::Duration::Zero()) {
+    const std::string name = host + "-" + std::to_string(++processes_);
+    absl::StatusOr<model::Process*> p = world().StartNative(
+        host, name,
+        [body = std::move(body)](const std::vector<std::string>&) {
+          WSADATA data;
+          EXPECT_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0);
+          body();
+          return 0;
+        },
+        at);
+    ASSERT_TRUE(p.ok()) << p.status();
+  }
+  void OnServer(std::function<void()> body, sim::Duration at = sim::Duration::Zero()) {
+    Spawn("server", std::move(body), at);
+  }
+  // Clients start 1 ms in, so a server's listener is ready.
+  void OnClient(std::function<void()> body, sim::Duration at = sim::Duration::Milliseconds(1)) {
+    Spawn("client", std::move(body), at);
+  }
+
+  // A connection: the server listens on kPort and accepts once, the client connects; each body
+  // gets its end.
+  void Pair(std::function<void(SOCKET)> server, std::function<void(SOCKET)> client) {
+    OnServer([server = std::move(server)] {
+      SOCKET listener = Listener();
+      SOCKET s = accept(listener, nullptr, nullptr);
+      ASSERT_NE(s, INVALID_SOCKET) << WSAGetLastError();
+      server(s);
+    });
+    OnClient([client = std::move(client)] {
+      SOCKET s = Connected();
+      client(s);
+    });
+  }
+
+  // Runs the world to its end; the run must complete (no deadlock, no limit).
+  void Run() {
+    const sim::RunResult r = world().Run();
+    EXPECT_TRUE(r.ok()) << r.message << "\n" << output_.str();
+  }
+
+  // Virtual time since the start of the run.
+  sim::Duration Elapsed() { return world().scheduler().Now() - sim::VirtualTime::Zero(); }
+
+ private:
+  std::ostringstream output_;
+  std::unique_ptr<World> world_;
+  int processes_ = 0;
+};
+
+}  // namespace ws2sim::scenarios::testing
+
+#endif  // WS2SIM_TESTS_WORLD_WINSOCK_HARNESS_H_
