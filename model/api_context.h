@@ -40,6 +40,10 @@ class ApiContext {
   WinsockDll::Provider* ProviderOf(SOCKET s, int* error);
   // While it lives, SPI calls run on this process's machine (sim::CurrentHost).
   sim::ScopedHost OnMachine() { return sim::ScopedHost(dll.machine().net_host(), process.pid()); }
+  // SPI Call records around a call into a provider: enter, then return with its result and the
+  // lpErrno it reported (0 unless result is SOCKET_ERROR / INVALID_SOCKET).
+  void TraceSpiEnter(const char* function, SOCKET s);
+  void TraceSpiReturn(const char* function, SOCKET s, int64_t result, int error);
 
  private:
   static Thread& CurrentThreadOrDie(const char* name);

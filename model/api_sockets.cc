@@ -33,7 +33,8 @@ int NoEntryError(const ws2sim::model::Catalog& catalog, int af, int type, int pr
 // Calls `slot` of s's provider table with the trailing lpErrno; SOCKET_ERROR results become the
 // thread's last error. A provider that leaves a slot empty answers WSAEOPNOTSUPP.
 template <typename Slot, typename... Args>
-int Dispatch(ApiContext& ctx, SOCKET s, Slot WSPPROC_TABLE::*slot, Args... args) {
+int Dispatch(ApiContext& ctx, SOCKET s, const char* function, Slot WSPPROC_TABLE::*slot,
+             Args... args) {
   int error = 0;
   WinsockDll::Provider* p = ctx.ProviderOf(s, &error);
   if (p == nullptr) return ctx.Fail(error);
@@ -42,7 +43,9 @@ int Dispatch(ApiContext& ctx, SOCKET s, Slot WSPPROC_TABLE::*slot, Args... args)
   int rc;
   {
     auto host = ctx.OnMachine();
+    ctx.TraceSpiEnter(function, s);
     rc = fn(s, args..., &error);
+    ctx.TraceSpiReturn(function, s, rc, rc == SOCKET_ERROR ? error : 0);
   }
   return rc == SOCKET_ERROR ? ctx.Fail(error) : rc;
 }
@@ -88,25 +91,28 @@ SOCKET WSAAPI socket(int af, int type, int protocol) {
   SOCKET s;
   {
     auto host = ctx.OnMachine();
+    ctx.TraceSpiEnter("WSPSocket", 0);
     s = p->table->lpWSPSocket(af, type, protocol == 0 ? entry->protocol : protocol, &info, 0,
                               &error);
+    ctx.TraceSpiReturn("WSPSocket", s == INVALID_SOCKET ? 0 : s, s == INVALID_SOCKET ? -1 : 0,
+                       s == INVALID_SOCKET ? error : 0);
   }
   return s == INVALID_SOCKET ? ctx.Fail(error, INVALID_SOCKET) : s;
 }
 
 int WSAAPI closesocket(SOCKET s) {
   ApiContext ctx("closesocket");
-  return Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPCloseSocket);
+  return Dispatch(ctx, s, "WSPCloseSocket", &WSPPROC_TABLE::lpWSPCloseSocket);
 }
 
 int WSAAPI bind(SOCKET s, const struct sockaddr FAR* name, int namelen) {
   ApiContext ctx("bind");
-  return Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPBind, name, namelen);
+  return Dispatch(ctx, s, "WSPBind", &WSPPROC_TABLE::lpWSPBind, name, namelen);
 }
 
 int WSAAPI listen(SOCKET s, int backlog) {
   ApiContext ctx("listen");
-  return Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPListen, backlog);
+  return Dispatch(ctx, s, "WSPListen", &WSPPROC_TABLE::lpWSPListen, backlog);
 }
 
 SOCKET WSAAPI accept(SOCKET s, struct sockaddr FAR* addr, int FAR* addrlen) {
@@ -118,14 +124,17 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr FAR* addr, int FAR* addrlen) {
   SOCKET accepted;
   {
     auto host = ctx.OnMachine();
+    ctx.TraceSpiEnter("WSPAccept", s);
     accepted = p->table->lpWSPAccept(s, addr, addrlen, nullptr, 0, &error);
+    ctx.TraceSpiReturn("WSPAccept", s, accepted == INVALID_SOCKET ? -1 : accepted,
+                       accepted == INVALID_SOCKET ? error : 0);
   }
   return accepted == INVALID_SOCKET ? ctx.Fail(error, INVALID_SOCKET) : accepted;
 }
 
 int WSAAPI connect(SOCKET s, const struct sockaddr FAR* name, int namelen) {
   ApiContext ctx("connect");
-  return Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPConnect, name, namelen, static_cast<LPWSABUF>(nullptr),
+  return Dispatch(ctx, s, "WSPConnect", &WSPPROC_TABLE::lpWSPConnect, name, namelen, static_cast<LPWSABUF>(nullptr),
                   static_cast<LPWSABUF>(nullptr), static_cast<GROUP>(0), static_cast<LPQOS>(nullptr),
                   static_cast<LPQOS>(nullptr));
 }
@@ -135,7 +144,7 @@ int WSAAPI send(SOCKET s, const char FAR* buf, int len, int flags) {
   if (len < 0) return ctx.Fail(WSAEFAULT);
   WSABUF wsabuf{len, const_cast<char*>(buf)};
   DWORD sent = 0;
-  const int rc = Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPSend, &wsabuf, DWORD{1}, &sent, flags,
+  const int rc = Dispatch(ctx, s, "WSPSend", &WSPPROC_TABLE::lpWSPSend, &wsabuf, DWORD{1}, &sent, flags,
                           static_cast<LPWSAOVERLAPPED>(nullptr),
                           static_cast<LPWSAOVERLAPPED_COMPLETION_ROUTINE>(nullptr));
   return rc == SOCKET_ERROR ? rc : static_cast<int>(sent);
@@ -147,7 +156,7 @@ int WSAAPI sendto(SOCKET s, const char FAR* buf, int len, int flags, const struc
   if (len < 0) return ctx.Fail(WSAEFAULT);
   WSABUF wsabuf{len, const_cast<char*>(buf)};
   DWORD sent = 0;
-  const int rc = Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPSendTo, &wsabuf, DWORD{1}, &sent, flags, to,
+  const int rc = Dispatch(ctx, s, "WSPSendTo", &WSPPROC_TABLE::lpWSPSendTo, &wsabuf, DWORD{1}, &sent, flags, to,
                           tolen, static_cast<LPWSAOVERLAPPED>(nullptr),
                           static_cast<LPWSAOVERLAPPED_COMPLETION_ROUTINE>(nullptr));
   return rc == SOCKET_ERROR ? rc : static_cast<int>(sent);
@@ -159,7 +168,7 @@ int WSAAPI recv(SOCKET s, char FAR* buf, int len, int flags) {
   WSABUF wsabuf{len, buf};
   DWORD received = 0;
   INT in_out_flags = flags;
-  const int rc = Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPRecv, &wsabuf, DWORD{1}, &received,
+  const int rc = Dispatch(ctx, s, "WSPRecv", &WSPPROC_TABLE::lpWSPRecv, &wsabuf, DWORD{1}, &received,
                           &in_out_flags, static_cast<LPWSAOVERLAPPED>(nullptr),
                           static_cast<LPWSAOVERLAPPED_COMPLETION_ROUTINE>(nullptr));
   return rc == SOCKET_ERROR ? rc : static_cast<int>(received);
@@ -172,7 +181,7 @@ int WSAAPI recvfrom(SOCKET s, char FAR* buf, int len, int flags, struct sockaddr
   WSABUF wsabuf{len, buf};
   DWORD received = 0;
   INT in_out_flags = flags;
-  const int rc = Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPRecvFrom, &wsabuf, DWORD{1}, &received,
+  const int rc = Dispatch(ctx, s, "WSPRecvFrom", &WSPPROC_TABLE::lpWSPRecvFrom, &wsabuf, DWORD{1}, &received,
                           &in_out_flags, from, fromlen, static_cast<LPWSAOVERLAPPED>(nullptr),
                           static_cast<LPWSAOVERLAPPED_COMPLETION_ROUTINE>(nullptr));
   return rc == SOCKET_ERROR ? rc : static_cast<int>(received);
@@ -180,32 +189,32 @@ int WSAAPI recvfrom(SOCKET s, char FAR* buf, int len, int flags, struct sockaddr
 
 int WSAAPI shutdown(SOCKET s, int how) {
   ApiContext ctx("shutdown");
-  return Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPShutdown, how);
+  return Dispatch(ctx, s, "WSPShutdown", &WSPPROC_TABLE::lpWSPShutdown, how);
 }
 
 int WSAAPI getsockname(SOCKET s, struct sockaddr FAR* name, int FAR* namelen) {
   ApiContext ctx("getsockname");
-  return Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPGetSockName, name, namelen);
+  return Dispatch(ctx, s, "WSPGetSockName", &WSPPROC_TABLE::lpWSPGetSockName, name, namelen);
 }
 
 int WSAAPI getpeername(SOCKET s, struct sockaddr FAR* name, int FAR* namelen) {
   ApiContext ctx("getpeername");
-  return Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPGetPeerName, name, namelen);
+  return Dispatch(ctx, s, "WSPGetPeerName", &WSPPROC_TABLE::lpWSPGetPeerName, name, namelen);
 }
 
 int WSAAPI getsockopt(SOCKET s, int level, int optname, char FAR* optval, int FAR* optlen) {
   ApiContext ctx("getsockopt");
-  return Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPGetSockOpt, level, optname, optval, optlen);
+  return Dispatch(ctx, s, "WSPGetSockOpt", &WSPPROC_TABLE::lpWSPGetSockOpt, level, optname, optval, optlen);
 }
 
 int WSAAPI setsockopt(SOCKET s, int level, int optname, const char FAR* optval, int optlen) {
   ApiContext ctx("setsockopt");
-  return Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPSetSockOpt, level, optname, optval, optlen);
+  return Dispatch(ctx, s, "WSPSetSockOpt", &WSPPROC_TABLE::lpWSPSetSockOpt, level, optname, optval, optlen);
 }
 
 int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long FAR* argp) {
   ApiContext ctx("ioctlsocket");
-  return Dispatch(ctx, s, &WSPPROC_TABLE::lpWSPIoctl, cmd, argp);
+  return Dispatch(ctx, s, "WSPIoctl", &WSPPROC_TABLE::lpWSPIoctl, cmd, argp);
 }
 
 int WSAAPI __WSAFDIsSet(SOCKET s, fd_set FAR* set) {
@@ -242,7 +251,9 @@ int WSAAPI select(int nfds, fd_set FAR* readfds, fd_set FAR* writefds, fd_set FA
     WinsockDll::Provider* p = ctx.dll.FindProvider(providers[0]);
     if (p->table->lpWSPSelect == nullptr) return ctx.Fail(WSAEOPNOTSUPP);
     auto host = ctx.OnMachine();
+    ctx.TraceSpiEnter("WSPSelect", 0);
     const int rc = p->table->lpWSPSelect(nfds, readfds, writefds, exceptfds, timeout, &error);
+    ctx.TraceSpiReturn("WSPSelect", 0, rc, rc == SOCKET_ERROR ? error : 0);
     return rc == SOCKET_ERROR ? ctx.Fail(error) : rc;
   }
   const ws2sim::sim::VirtualTime deadline =

@@ -8,6 +8,28 @@
 namespace ws2sim::model {
 namespace {
 
+// An upcall's Call records: enter, and return with the result and error. `failure` is the value
+// that means failure for its return type (INVALID_SOCKET, SOCKET_ERROR, FALSE).
+void TraceUpcall(const char* name, trace::pb::CallPhase phase, SOCKET s, int64_t result,
+                 int error) {
+  Runtime* rt = Runtime::Active();
+  trace::Recorder* rec = rt == nullptr ? nullptr : rt->scheduler().recorder();
+  if (rec == nullptr) return;
+  Thread* t = rt->processes().CurrentThread();  // none in a provider's network event
+  rec->Call(rt->scheduler().Now(), t == nullptr ? 0 : rt->scheduler().FiberLane(t->fiber),
+            trace::pb::LAYER_UPCALL, rec->Intern(name), phase, s, result,
+            static_cast<uint32_t>(error));
+}
+
+template <typename R, typename Body>
+R Traced(const char* name, SOCKET s, R failure, LPINT error, Body body) {
+  TraceUpcall(name, trace::pb::PHASE_ENTER, s, 0, 0);
+  const R r = body();
+  TraceUpcall(name, trace::pb::PHASE_RETURN, s, static_cast<int64_t>(r),
+              r == failure && error != nullptr ? *error : 0);
+  return r;
+}
+
 WinsockDll* CurrentDll() {
   Runtime* rt = Runtime::Active();
   Process* p = rt == nullptr ? nullptr : rt->processes().Current();
@@ -19,7 +41,7 @@ WinsockDll* DllOfSocket(SOCKET s) {
   return rt == nullptr ? nullptr : rt->DllOfSocket(s);
 }
 
-SOCKET WSPAPI CreateSocketHandle(DWORD catalog_entry_id, LPVOID context, LPINT error) {
+SOCKET CreateSocketHandleImpl(DWORD catalog_entry_id, LPVOID context, LPINT error) {
   WinsockDll* dll = CurrentDll();
   if (dll == nullptr) {  // only WSPSocket / WSPAccept, on a process's thread, make sockets
     *error = WSAEINVAL;
@@ -28,7 +50,7 @@ SOCKET WSPAPI CreateSocketHandle(DWORD catalog_entry_id, LPVOID context, LPINT e
   return dll->CreateSocketHandle(catalog_entry_id, context, error);
 }
 
-int WSPAPI CloseSocketHandle(SOCKET s, LPINT error) {
+int CloseSocketHandleImpl(SOCKET s, LPINT error) {
   WinsockDll* dll = DllOfSocket(s);
   if (dll == nullptr) {
     *error = WSAENOTSOCK;
@@ -37,7 +59,7 @@ int WSPAPI CloseSocketHandle(SOCKET s, LPINT error) {
   return dll->CloseSocketHandle(s, error) ? 0 : SOCKET_ERROR;
 }
 
-int WSPAPI QuerySocketHandleContext(SOCKET s, LPVOID* context, LPINT error) {
+int QuerySocketHandleContextImpl(SOCKET s, LPVOID* context, LPINT error) {
   WinsockDll* dll = DllOfSocket(s);
   const WinsockDll::Socket* socket = dll == nullptr ? nullptr : dll->FindSocket(s);
   if (socket == nullptr) {
@@ -48,13 +70,30 @@ int WSPAPI QuerySocketHandleContext(SOCKET s, LPVOID* context, LPINT error) {
   return 0;
 }
 
-int WSPAPI SetSocketHandleContext(SOCKET s, LPVOID context, LPINT error) {
+int SetSocketHandleContextImpl(SOCKET s, LPVOID context, LPINT error) {
   WinsockDll* dll = DllOfSocket(s);
   if (dll == nullptr) {
     *error = WSAENOTSOCK;
     return SOCKET_ERROR;
   }
   return dll->SetSocketContext(s, context, error) ? 0 : SOCKET_ERROR;
+}
+
+SOCKET WSPAPI CreateSocketHandle(DWORD catalog_entry_id, LPVOID context, LPINT error) {
+  return Traced("WPUCreateSocketHandle", 0, INVALID_SOCKET, error,
+                [&] { return CreateSocketHandleImpl(catalog_entry_id, context, error); });
+}
+int WSPAPI CloseSocketHandle(SOCKET s, LPINT error) {
+  return Traced("WPUCloseSocketHandle", s, SOCKET_ERROR, error,
+                [&] { return CloseSocketHandleImpl(s, error); });
+}
+int WSPAPI QuerySocketHandleContext(SOCKET s, LPVOID* context, LPINT error) {
+  return Traced("WPUQuerySocketHandleContext", s, SOCKET_ERROR, error,
+                [&] { return QuerySocketHandleContextImpl(s, context, error); });
+}
+int WSPAPI SetSocketHandleContext(SOCKET s, LPVOID context, LPINT error) {
+  return Traced("WPUSetSocketHandleContext", s, SOCKET_ERROR, error,
+                [&] { return SetSocketHandleContextImpl(s, context, error); });
 }
 
 int WSPAPI FdIsSet(SOCKET s, fd_set* set) {  // what __WSAFDIsSet answers
@@ -78,12 +117,14 @@ WSAEVENT WSPAPI CreateEventUpcall(LPINT error) {
 uint32_t HandleValue(WSAEVENT e) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(e)); }
 
 BOOL WSPAPI SetEventUpcall(WSAEVENT e, LPINT error) {
-  uint32_t win32_error = 0;
-  if (!Runtime::Active()->kernel().SignalFromProvider(HandleValue(e), true, &win32_error)) {
-    *error = WSA_INVALID_HANDLE;
-    return FALSE;
-  }
-  return TRUE;
+  return Traced("WPUSetEvent", 0, FALSE, error, [&]() -> BOOL {
+    uint32_t win32_error = 0;
+    if (!Runtime::Active()->kernel().SignalFromProvider(HandleValue(e), true, &win32_error)) {
+      *error = WSA_INVALID_HANDLE;
+      return FALSE;
+    }
+    return TRUE;
+  });
 }
 
 BOOL WSPAPI ResetEventUpcall(WSAEVENT e, LPINT error) {
@@ -133,7 +174,7 @@ int WSPAPI CloseThread(LPWSATHREADID thread_id, LPINT error) {
   return 0;
 }
 
-int WSPAPI QueueApc(LPWSATHREADID thread_id, LPWSAUSERAPC apc, DWORD_PTR context, LPINT error) {
+int QueueApcImpl(LPWSATHREADID thread_id, LPWSAUSERAPC apc, DWORD_PTR context, LPINT error) {
   Runtime* rt = Runtime::Active();
   Thread* t = rt->processes().FindThread(static_cast<uint32_t>(thread_id->Reserved));
   if (t == nullptr || !rt->kernel().QueueApc(*t, [apc, context] { apc(context); })) {
@@ -141,6 +182,11 @@ int WSPAPI QueueApc(LPWSATHREADID thread_id, LPWSAUSERAPC apc, DWORD_PTR context
     return SOCKET_ERROR;
   }
   return 0;
+}
+
+int WSPAPI QueueApc(LPWSATHREADID thread_id, LPWSAUSERAPC apc, DWORD_PTR context, LPINT error) {
+  return Traced("WPUQueueApc", 0, SOCKET_ERROR, error,
+                [&] { return QueueApcImpl(thread_id, apc, context, error); });
 }
 
 // The window model arrives with the notification machinery (issue "How an application learns

@@ -15,6 +15,17 @@ namespace {
 // The DLL's WSAStartup strings (SPEC 2.1: at most 256 and 128 characters).
 constexpr char kDescription[] = "ws2sim Winsock 2 DLL (Win32 profile)";
 
+// An SPI Call record for the DLL's own calls into a provider (WSPStartup, WSPCleanup).
+void TraceSpi(Runtime& rt, const char* function, trace::pb::CallPhase phase, int64_t result,
+              int error) {
+  trace::Recorder* rec = rt.scheduler().recorder();
+  if (rec == nullptr) return;
+  Thread* t = rt.processes().CurrentThread();
+  rec->Call(rt.scheduler().Now(), t == nullptr ? 0 : rt.scheduler().FiberLane(t->fiber),
+            trace::pb::LAYER_SPI, rec->Intern(function), phase, 0, result,
+            static_cast<uint32_t>(error));
+}
+
 void CopyString(char* dst, size_t capacity, absl::string_view src) {
   const size_t n = std::min(src.size(), capacity - 1);
   std::memcpy(dst, src.data(), n);
@@ -60,7 +71,10 @@ int WinsockDll::Cleanup() {
   for (auto& [id, provider] : providers_) {
     if (!provider.usable) continue;
     int error = 0;
-    if (provider.table->lpWSPCleanup != nullptr) provider.table->lpWSPCleanup(&error);
+    if (provider.table->lpWSPCleanup == nullptr) continue;
+    TraceSpi(runtime_, "WSPCleanup", trace::pb::PHASE_ENTER, 0, 0);
+    const int rc = provider.table->lpWSPCleanup(&error);
+    TraceSpi(runtime_, "WSPCleanup", trace::pb::PHASE_RETURN, rc, rc == 0 ? 0 : error);
   }
   providers_.clear();
   for (const auto& [s, socket] : sockets_) runtime_.ForgetSocket(s);
@@ -94,7 +108,9 @@ WinsockDll::Provider* WinsockDll::ProviderFor(const CatalogEntry& entry, int* er
       int rc;
       {
         sim::ScopedHost host(machine_.net_host(), process_.pid());
+        TraceSpi(runtime_, "WSPStartup", trace::pb::PHASE_ENTER, 0, 0);
         rc = startup(requested.ToWord(), &data, &info, upcalls, p.table.get());
+        TraceSpi(runtime_, "WSPStartup", trace::pb::PHASE_RETURN, rc, rc);
       }
       if (rc != 0) {
         p.startup_error = rc;
