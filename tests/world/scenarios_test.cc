@@ -1,5 +1,6 @@
 // Every bundled scenario (scenarios/examples) runs and passes, and a run is a pure function of
 // (scenario, seed): the same seed gives the same trace bytes, a replayed schedule the same run.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -7,6 +8,8 @@
 #include "gtest/gtest.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/scenario_run.h"
+#include "sim/trace/dump.h"
+#include "sim/trace/reader.h"
 
 namespace ws2sim::scenarios {
 namespace {
@@ -67,6 +70,45 @@ TEST(BundledScenarios, SameSeedSameTraceBytesAndReplayReproducesTheRun) {
   EXPECT_EQ(replayed.run.events, first.run.events);
   std::remove(a.c_str());
   std::remove(b.c_str());
+}
+
+TEST(BundledScenarios, EveryCrossingIsInTheTraceNestedAsTheCallsAre) {
+  const std::string path = testing::TempDir() + "/crossings.w2t";
+  RunReport r = RunExample("echo_clean.textproto", {.trace_path = path});
+  ASSERT_TRUE(r.ok());
+  trace::ReadResult t = trace::ReadTraceFile(path);
+  ASSERT_TRUE(t.status.ok()) << t.status;
+  // The lines of the server's first socket() call, in order.
+  std::vector<std::string> lines;
+  for (const trace::TraceRecord& rec : t.trace.records) {
+    if (rec.record.has_call() || rec.record.has_process() || rec.record.has_packet()) {
+      std::string line = trace::DumpRecord(t.trace, rec);
+      lines.push_back(line.substr(line.find(' ') + 1));  // without the sequence number
+    }
+  }
+  auto at = [&](const std::string& text) {
+    return std::find(lines.begin(), lines.end(), text) - lines.begin();
+  };
+  const auto api_enter = at("0 api server/echo/main socket enter");
+  const auto spi_enter = at("0 spi server/echo/main WSPSocket enter");
+  const auto upcall = at("0 upcall server/echo/main WPUCreateSocketHandle enter");
+  const auto spi_return = at("0 spi server/echo/main WSPSocket return socket=0x100 result=0");
+  const auto api_return = at("0 api server/echo/main socket return result=0");
+  ASSERT_LT(api_return, static_cast<long>(lines.size()));
+  EXPECT_LT(api_enter, spi_enter);
+  EXPECT_LT(spi_enter, upcall);
+  EXPECT_LT(upcall, spi_return);
+  EXPECT_LT(spi_return, api_return);
+  EXPECT_LT(at("0 process server/echo start pid=4096 \"echo_server 7 1\""),
+            static_cast<long>(lines.size()));
+  bool packet = false, exit = false;
+  for (const std::string& l : lines) {
+    packet |= l.find(" packet \"wire client->server\" sent ") != std::string::npos;
+    exit |= l.find(" process client/echo exit pid=") != std::string::npos;
+  }
+  EXPECT_TRUE(packet);
+  EXPECT_TRUE(exit);
+  std::remove(path.c_str());
 }
 
 }  // namespace
