@@ -84,6 +84,16 @@ std::vector<TcpipSocket*> TcpipStack::SocketsOf(uint32_t pid) {
   return mine;
 }
 
+size_t TcpipStack::DescriptorsOf(uint32_t pid) const {
+  size_t n = 0;
+  for (const auto& [id, s] : sockets_) n += s->owner_pid == pid;
+  for (const auto& [tag, c] : orphans_) {
+    auto it = connections_.find(tag);
+    n += it != connections_.end() && it->second.orphan_owner_pid == pid;
+  }
+  return n;
+}
+
 bool TcpipStack::PortInUse(int protocol, Family family, uint16_t port, const IpAddress& address,
                            bool reuse) const {
   if (reuse) return false;  // SO_REUSEADDR, set before bind (S1 §3.1.1, §3.1.5)
@@ -297,6 +307,7 @@ void TcpipStack::Orphan(TcpipSocket* socket) {
     return;
   }
   it->second.socket = nullptr;
+  it->second.orphan_owner_pid = socket->owner_pid;
   const auto key = std::make_tuple(kProtocolTcp, socket->family, it->second.tuple.local.port);
   ++draining_ports_[key];
   orphans_[tag] = std::move(socket->connection);

@@ -113,6 +113,8 @@ class TcpipStack {
   void DestroySocket(TcpipSocket* socket);
   // Every socket of process `pid` (WSPCleanup).
   std::vector<TcpipSocket*> SocketsOf(uint32_t pid);
+  // The descriptors `pid` holds: its sockets and its closed connections still draining.
+  size_t DescriptorsOf(uint32_t pid) const;
 
   // Binding. `endpoint.port` 0 picks an ephemeral port. Errors as WSA codes: WSAEADDRINUSE,
   // WSAEADDRNOTAVAIL (not an address of this host).
@@ -156,6 +158,7 @@ class TcpipStack {
     FourTuple tuple;
     TcpConnection* connection = nullptr;  // owned by a socket, a listener or orphans_
     TcpipSocket* socket = nullptr;        // null while queued in a listener or orphaned
+    uint32_t orphan_owner_pid = 0;        // once orphaned: the process whose socket it was
   };
 
   sim::net::Host& host_;

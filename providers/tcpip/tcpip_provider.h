@@ -35,6 +35,9 @@ class TcpipProvider {
 
   struct Options {
     int somaxconn = 5;  // listen backlogs are clamped to [1, somaxconn] (S1 §3.1.7; D-59)
+    // Descriptors one process may hold: its sockets plus its closed connections still draining
+    // (S1 §3.1.2). Beyond it WSPSocket and WSPAccept fail with WSAEMFILE. WSADATA's iMaxSockets.
+    int max_sockets_per_process = 0x7fff;
   };
 
   TcpipProvider(sim::net::Network& network, uint64_t seed, Options options);

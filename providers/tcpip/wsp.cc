@@ -165,6 +165,11 @@ SOCKET WSPAPI WSPSocket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info
     return INVALID_SOCKET;
   }
   TcpipStack& stack = TcpipProvider::Active()->StackFor(*host);
+  if (static_cast<int>(stack.DescriptorsOf(sim::CurrentProcessId())) >=
+      TcpipProvider::Active()->options().max_sockets_per_process) {
+    *error = WSAEMFILE;  // S1 §3.1.25
+    return INVALID_SOCKET;
+  }
   TcpipSocket* s = stack.NewSocket();
   s->owner_pid = sim::CurrentProcessId();
   s->catalog_entry_id = info != nullptr ? info->dwCatalogEntryId : 0;
@@ -279,6 +284,13 @@ SOCKET WSPAPI WSPAccept(SOCKET handle, struct sockaddr* addr, LPINT addrlen,
   }
   TcpipStack& stack = *s->stack;
   for (;;) {
+    // S1 §3.1.11: a pending request but no descriptor for it: WSAEMFILE, the request stays queued.
+    if (s->listener->completed_count() > 0 &&
+        static_cast<int>(stack.DescriptorsOf(sim::CurrentProcessId())) >=
+            TcpipProvider::Active()->options().max_sockets_per_process) {
+      *error = WSAEMFILE;
+      return INVALID_SOCKET;
+    }
     FourTuple tuple;
     std::unique_ptr<TcpConnection> c = stack.TakeAccepted(s, &tuple);
     if (c != nullptr) {

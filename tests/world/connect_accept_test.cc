@@ -207,6 +207,22 @@ TEST_F(Connection, SPI_CONN_09_CallerDataOnAProviderWithoutConnectDataIsNotSuppo
 
 // --- SPI-ACCEPT ------------------------------------------------------------------------------
 
+TEST_F(Accept, SPI_ACCEPT_18_APendingRequestWithoutADescriptorFailsWithEmfile) {
+  MakeWorld(CleanLink(), 1, {.max_sockets_per_process = 2});
+  OnServer([] {
+    SOCKET listener = Listener();
+    SOCKET spare = socket(AF_INET, SOCK_DGRAM, 0);  // the server's second and last descriptor
+    ASSERT_NE(spare, INVALID_SOCKET);
+    Sleep(50);  // the client's connection is queued by now
+    EXPECT_EQ(ErrorOf(accept(listener, nullptr, nullptr)), WSAEMFILE);
+    ASSERT_EQ(ErrorOf(closesocket(spare)), kOk);
+    SOCKET s = accept(listener, nullptr, nullptr);  // the request was still queued
+    EXPECT_NE(s, INVALID_SOCKET) << WSAGetLastError();
+  });
+  OnClient([] { Connected(); });
+  Run();
+}
+
 TEST_F(Accept, SPI_ACCEPT_01_AcceptNeedsAListeningStreamSocket) {
   OnServer([] {
     SOCKET s = Tcp();

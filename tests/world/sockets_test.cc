@@ -53,6 +53,52 @@ TEST_F(Sockets, SPI_SOCK_02_AfUnspecNeedsAnExplicitProtocol) {
   Run();
 }
 
+TEST_F(Sockets, SPI_SOCK_04_SocketFailsWithEmfileAtTheDescriptorLimit) {
+  MakeWorld(CleanLink(), 1, {.max_sockets_per_process = 3});
+  OnClient([] {
+    std::vector<SOCKET> held;
+    for (int i = 0; i < 3; ++i) {
+      held.push_back(socket(AF_INET, i % 2 ? SOCK_DGRAM : SOCK_STREAM, 0));
+      ASSERT_NE(held.back(), INVALID_SOCKET) << WSAGetLastError();
+    }
+    EXPECT_EQ(ErrorOf(socket(AF_INET, SOCK_STREAM, 0)), WSAEMFILE);
+    EXPECT_EQ(ErrorOf(closesocket(held[1])), kOk);
+    EXPECT_NE(socket(AF_INET, SOCK_DGRAM, 0), INVALID_SOCKET);  // a descriptor is free again
+  });
+  // Another process has its own descriptors.
+  OnServer([] { EXPECT_NE(socket(AF_INET, SOCK_STREAM, 0), INVALID_SOCKET); });
+  Run();
+}
+
+TEST_F(Sockets, SPI_SOCK_21_AClosingConnectionHoldsItsDescriptorUntilItHasDrained) {
+  // A 100 kbit/s link: 64 KiB of unsent data takes seconds to drain after closesocket.
+  MakeWorld({.delay_ns = 1'000'000, .rate_bytes_per_s = 12'500}, 1,
+            {.max_sockets_per_process = 2});
+  OnServer([] {
+    SOCKET listener = Listener();
+    SOCKET s = accept(listener, nullptr, nullptr);
+    ASSERT_NE(s, INVALID_SOCKET) << WSAGetLastError();
+    std::vector<char> buf(4096);
+    while (recv(s, buf.data(), static_cast<int>(buf.size()), 0) > 0) {
+    }
+    closesocket(s);
+  });
+  OnClient([] {
+    SOCKET s = Connected();
+    int big = 65536;
+    setsockopt(s, SOL_SOCKET, SO_SNDBUF, reinterpret_cast<char*>(&big), sizeof(big));
+    std::vector<char> data(65536, 'x');
+    ASSERT_EQ(send(s, data.data(), static_cast<int>(data.size()), 0), 65536);
+    ASSERT_EQ(ErrorOf(closesocket(s)), kOk);  // graceful: returns at once, data still queued
+    SOCKET other = socket(AF_INET, SOCK_DGRAM, 0);
+    ASSERT_NE(other, INVALID_SOCKET);
+    EXPECT_EQ(ErrorOf(socket(AF_INET, SOCK_DGRAM, 0)), WSAEMFILE);  // the draining one counts
+    Sleep(300000);  // after the drain, the FIN exchange and TIME_WAIT (240 s)
+    EXPECT_NE(socket(AF_INET, SOCK_DGRAM, 0), INVALID_SOCKET) << WSAGetLastError();
+  });
+  Run();
+}
+
 TEST_F(Sockets, SPI_SOCK_03_SocketReportsWhyNoProtocolFits) {
   OnClient([] {
     EXPECT_EQ(ErrorOf(socket(AF_IPX, SOCK_STREAM, 0)), WSAEAFNOSUPPORT);

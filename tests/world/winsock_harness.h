@@ -224,9 +224,11 @@ class WinsockTest : public ::testing::Test {
   static sim::net::LinkParams CleanLink() { return {.delay_ns = 1'000'000}; }
 
   // Makes the world (once, before the first Spawn): two hosts on link "wire" with `params`.
-  void MakeWorld(const sim::net::LinkParams& params = CleanLink(), uint64_t seed = 1) {
+  void MakeWorld(const sim::net::LinkParams& params = CleanLink(), uint64_t seed = 1,
+                 providers::tcpip::TcpipProvider::Options tcpip = {}) {
     ASSERT_EQ(world_, nullptr) << "MakeWorld twice";
-    world_ = std::make_unique<World>(World::Options{.seed = seed, .echo = &output_});
+    world_ = std::make_unique<World>(
+        World::Options{.seed = seed, .echo = &output_, .tcpip = tcpip});
     ASSERT_TRUE(world_->AddHost("server").ok());
     ASSERT_TRUE(world_->AddHost("client").ok());
     const absl::Status link = world_->network().AddLink(
