@@ -36,6 +36,14 @@ World::~World() {
 std::string World::DefaultGuestsDir() { return WS2SIM_DEFAULT_GUESTS_DIR; }
 
 void World::InstallTcpip(model::Machine& machine) {
+  model::InstallProviderInRegistry(machine.registry(), "tcpip",
+                                   providers::tcpip::TcpipProvider::kFileName,
+                                   providers::tcpip::TcpipProvider::kDescription, /*AF_INET*/ 2,
+                                   /*largest address*/ 28, TcpipCatalogEntries(),
+                                   /*activate=*/true);
+}
+
+std::vector<model::CatalogEntry> World::TcpipCatalogEntries() {
   std::vector<model::CatalogEntry> entries;
   for (const providers::tcpip::ProtocolEntry& p : providers::tcpip::TcpipProvider::CatalogEntries()) {
     model::CatalogEntry e;
@@ -48,10 +56,7 @@ void World::InstallTcpip(model::Machine& machine) {
     e.socket_description = p.description;
     entries.push_back(std::move(e));
   }
-  model::InstallProviderInRegistry(machine.registry(), "tcpip",
-                                   providers::tcpip::TcpipProvider::kFileName,
-                                   providers::tcpip::TcpipProvider::kDescription, /*AF_INET*/ 2,
-                                   /*largest address*/ 28, entries, /*activate=*/true);
+  return entries;
 }
 
 absl::StatusOr<sim::net::Host*> World::AddHost(absl::string_view name) {

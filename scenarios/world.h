@@ -49,6 +49,8 @@ class World {
   absl::StatusOr<sim::net::Host*> AddHost(absl::string_view name);
   // Writes the tcpip provider into `machine`'s registry, active (S1 §2.1.1).
   static void InstallTcpip(model::Machine& machine);
+  // The tcpip provider's catalog entries as the registry installer takes them.
+  static std::vector<model::CatalogEntry> TcpipCatalogEntries();
 
   // Processes. A guest program is found by name in the guests directory ("echo_server" ->
   // <dir>/echo_server.so). Errors: unknown host or program, a module that does not load.

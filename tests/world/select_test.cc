@@ -258,17 +258,8 @@ TEST_F(Select, SPI_SELECT_12_ASelectOverTwoProvidersMergesTheirAnswers) {
   dlls.Register("spy6.wsp", reinterpret_cast<void*>(&SelectSpy<6>::Startup));
   model::Registry& registry = world().runtime().FindMachine("client")->registry();
   std::vector<model::CatalogEntry> v4, v6;
-  for (const providers::tcpip::ProtocolEntry& p :
-       providers::tcpip::TcpipProvider::CatalogEntries()) {
-    model::CatalogEntry e;
-    e.address_family = p.address_family;
-    e.socket_type = p.socket_type;
-    e.protocol = p.protocol;
-    e.min_address_length = p.min_address_length;
-    e.max_address_length = p.max_address_length;
-    e.protocol_attributes = p.attributes;
-    e.socket_description = p.description;
-    (p.address_family == AF_INET ? v4 : v6).push_back(std::move(e));
+  for (model::CatalogEntry& e : World::TcpipCatalogEntries()) {
+    (e.address_family == AF_INET ? v4 : v6).push_back(std::move(e));
   }
   model::InstallProviderInRegistry(registry, "tcpip", "spy4.wsp", "IPv4", AF_INET, 16, v4, true);
   model::InstallProviderInRegistry(registry, "tcpip6", "spy6.wsp", "IPv6", AF_INET6, 28, v6, true);
