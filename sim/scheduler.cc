@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "absl/strings/str_cat.h"
+#include "sim/host_context.h"
 #include "sim/schedule_id.h"
 
 namespace ws2sim::sim {
@@ -322,6 +323,15 @@ void Scheduler::SwitchTo(FiberId fiber) {
   t.state = FiberState::kRunning;
   current_ = fiber;
   if (recorder_ != nullptr) recorder_->Fiber(now_, t.lane, trace::pb::FIBER_RESUME, 0);
+  // The fiber runs in its own host/process context and leaves it behind when it suspends.
+  ScopedHost context(t.host, t.process_id);
+  struct SaveContext {
+    SimThread& t;
+    ~SaveContext() {
+      t.host = CurrentHost();
+      t.process_id = CurrentProcessId();
+    }
+  } save{t};
   try {
     t.fiber.Resume();
   } catch (const std::exception& e) {

@@ -36,6 +36,10 @@
 
 namespace ws2sim::sim {
 
+namespace net {
+class Host;
+}  // namespace net
+
 // A run stops cleanly at the first limit reached. 0 means "no limit".
 struct RunLimits {
   uint64_t max_events = 0;
@@ -185,6 +189,10 @@ class Scheduler {
     EventId timeout;
     std::string wait_reason;
     VirtualTime parked_since;
+    // The fiber's own sim::ScopedHost context (host_context.h), restored whenever it resumes:
+    // a fiber that parked inside an SPI call must not see another fiber's context.
+    net::Host* host = nullptr;
+    uint32_t process_id = 0;
   };
 
   uint32_t AllocateSlot();
