@@ -18,6 +18,7 @@
 #endif
 #endif
 #ifdef WS2SIM_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -92,7 +93,18 @@ Fiber::Fiber(std::string name, size_t stack_bytes, absl::AnyInvocable<void()> bo
 
 Fiber::~Fiber() {
   if (started_ && !finished_) Fatal("destroyed while suspended (it must finish first)", name_);
+  UnmapStack();
+}
+
+void Fiber::UnmapStack() {
+  if (mapping_ == nullptr) return;
+#ifdef WS2SIM_ASAN
+  // The frames that never returned (the entry's) leave poisoned shadow behind; a later mapping at
+  // this address must not inherit it.
+  __asan_unpoison_memory_region(mapping_, mapping_bytes_);
+#endif
   munmap(mapping_, mapping_bytes_);
+  mapping_ = nullptr;
 }
 
 Fiber* Fiber::Current() { return t_current; }
@@ -111,6 +123,7 @@ void Fiber::Resume() {
   __sanitizer_finish_switch_fiber(caller_fake_stack, nullptr, nullptr);
 #endif
   t_current = nullptr;
+  if (finished_) UnmapStack();  // nothing runs on it any more
   if (escaped_) {
     std::exception_ptr e = escaped_;
     escaped_ = nullptr;

@@ -3,6 +3,10 @@
 // Context switches are stack_switch.h's (a dozen instructions, no system call; not ucontext). Each fiber has its own mmap'd stack with a PROT_NONE guard region below it; a stack
 // overflow is caught by the guard and reported with the fiber's name (stack_guard.h) instead of
 // corrupting memory. Only the scheduler switches fibers: it calls Resume, the fiber calls Suspend.
+// The stack is unmapped as soon as the body has finished (the Fiber object may live on, as the
+// scheduler keeps finished threads): a mapping and its guard are two of the process's
+// vm.max_map_count mappings (65530 by default), so only fibers alive at the same time count
+// against that limit, about 32,000 of them.
 //
 // Invariants:
 //  - Resume is called from outside any fiber (the scheduler's context); Suspend only from inside
@@ -54,6 +58,8 @@ class Fiber {
 
  private:
   struct Access;  // fiber.cc's view of the private parts (the fcontext entry point)
+
+  void UnmapStack();
 
   std::string name_;
   absl::AnyInvocable<void()> body_;

@@ -325,6 +325,7 @@ class TcpConnection {
   EventFn on_event_;
   StateObserverFn on_state_;
   TcpListener* listener_ = nullptr;  // set while a listener owns this half-open/queued connection
+  uint64_t listener_key_ = 0;        // its key among the listener's half-open connections
   uint64_t user_tag_ = 0;
 
   TcpState state_ = TcpState::kClosed;

@@ -17,7 +17,7 @@ TcpListener::TcpListener(sim::Scheduler& scheduler, sim::LaneId lane, sim::Rng& 
 
 TcpListener::~TcpListener() {
   // Children must not call back into a listener being destroyed.
-  for (auto& c : half_open_) c->listener_ = nullptr;
+  for (auto& [key, c] : half_open_) c->listener_ = nullptr;
   for (auto& c : completed_) c->listener_ = nullptr;
 }
 
@@ -49,7 +49,8 @@ TcpConnection* TcpListener::OnSegment(const TcpSegment& segment, TcpConnection::
                                                child_options_, std::move(reply));
   child->set_user_tag(user_tag);
   TcpConnection* raw = child.get();
-  half_open_.push_back(std::move(child));
+  raw->listener_key_ = next_half_open_key_++;
+  half_open_.emplace(raw->listener_key_, std::move(child));
   raw->StartPassive(segment, this);
   return raw;
 }
@@ -67,7 +68,7 @@ void TcpListener::Close() {
   if (closed_) return;
   closed_ = true;
   std::vector<std::unique_ptr<TcpConnection>> doomed;
-  for (auto& c : half_open_) doomed.push_back(std::move(c));
+  for (auto& [key, c] : half_open_) doomed.push_back(std::move(c));
   for (auto& c : completed_) doomed.push_back(std::move(c));
   half_open_.clear();
   completed_.clear();
@@ -79,30 +80,24 @@ void TcpListener::Close() {
 }
 
 void TcpListener::OnChildEvent(TcpConnection* child, TcpEvent event) {
-  if (event == TcpEvent::kConnected) {
-    for (auto it = half_open_.begin(); it != half_open_.end(); ++it) {
-      if (it->get() == child) {
-        completed_.push_back(std::move(*it));
-        half_open_.erase(it);
-        ++counters_.connections_completed;
-        if (on_event_) on_event_(TcpListenerEvent::kConnectionReady, child);
-        return;
-      }
-    }
+  if (event != TcpEvent::kConnected && event != TcpEvent::kClosed) return;
+  auto it = half_open_.find(child->listener_key_);
+  if (it == half_open_.end() || it->second.get() != child) {
+    // Not half open: a completed connection that closed while queued stays until accepted.
     return;
   }
-  if (event == TcpEvent::kClosed) {
-    for (auto it = half_open_.begin(); it != half_open_.end(); ++it) {
-      if (it->get() == child) {
-        std::unique_ptr<TcpConnection> doomed = std::move(*it);
-        half_open_.erase(it);
-        ++counters_.half_open_dropped;
-        if (on_event_) on_event_(TcpListenerEvent::kConnectionDropped, child);
-        return;  // `doomed` destroys the child; its flush stops (destroyed flag)
-      }
-    }
-    // A completed connection that closed while queued stays until accepted.
+  if (event == TcpEvent::kConnected) {
+    completed_.push_back(std::move(it->second));
+    half_open_.erase(it);
+    ++counters_.connections_completed;
+    if (on_event_) on_event_(TcpListenerEvent::kConnectionReady, child);
+    return;
   }
+  std::unique_ptr<TcpConnection> doomed = std::move(it->second);
+  half_open_.erase(it);
+  ++counters_.half_open_dropped;
+  if (on_event_) on_event_(TcpListenerEvent::kConnectionDropped, child);
+  // `doomed` destroys the child; its flush stops (destroyed flag)
 }
 
 }  // namespace ws2sim::providers::tcpip

@@ -27,6 +27,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/functional/any_invocable.h"
 #include "providers/tcpip/options.h"
 #include "providers/tcpip/segment.h"
@@ -101,7 +102,10 @@ class TcpListener {
   BacklogFullAction when_full_;
   EventFn on_event_;
   bool closed_ = false;
-  std::vector<std::unique_ptr<TcpConnection>> half_open_;  // in SYN order
+  // By SYN order (a counter; each child keeps its key in listener_key_): in SYN order for Close,
+  // and a child found in O(log n) when it completes or fails among thousands half open.
+  absl::btree_map<uint64_t, std::unique_ptr<TcpConnection>> half_open_;
+  uint64_t next_half_open_key_ = 0;
   std::deque<std::unique_ptr<TcpConnection>> completed_;   // in completion order
   TcpListenerCounters counters_;
 };

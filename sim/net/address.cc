@@ -124,20 +124,6 @@ absl::string_view FamilyName(Family family) {
   return family == Family::kIpv4 ? "IPv4" : "IPv6";
 }
 
-IpAddress IpAddress::V4(uint32_t host_order) {
-  IpAddress a;
-  a.family_ = Family::kIpv4;
-  a.bytes_[0] = static_cast<uint8_t>(host_order >> 24);
-  a.bytes_[1] = static_cast<uint8_t>(host_order >> 16);
-  a.bytes_[2] = static_cast<uint8_t>(host_order >> 8);
-  a.bytes_[3] = static_cast<uint8_t>(host_order);
-  return a;
-}
-
-IpAddress IpAddress::V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
-  return V4(uint32_t{a} << 24 | uint32_t{b} << 16 | uint32_t{c} << 8 | d);
-}
-
 IpAddress IpAddress::V6(const std::array<uint8_t, 16>& bytes) {
   IpAddress a;
   a.family_ = Family::kIpv6;
@@ -238,13 +224,6 @@ std::string IpAddress::ToString() const {
     absl::StrAppend(&out, absl::Hex(groups[g]));
   }
   return out;
-}
-
-std::strong_ordering operator<=>(const IpAddress& a, const IpAddress& b) {
-  if (a.family_ != b.family_) return a.family_ <=> b.family_;
-  const int c = std::memcmp(a.bytes_.data(), b.bytes_.data(), a.bytes_.size());
-  return c < 0 ? std::strong_ordering::less
-               : c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
 }
 
 absl::StatusOr<Prefix> Prefix::Make(const IpAddress& address, int length) {

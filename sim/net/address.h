@@ -18,8 +18,10 @@
 #define WS2SIM_SIM_NET_ADDRESS_H_
 
 #include <array>
+#include <bit>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -39,8 +41,18 @@ class IpAddress {
   constexpr IpAddress() = default;
 
   // From a host-order 32-bit value: V4(0x0a000001) is 10.0.0.1.
-  static IpAddress V4(uint32_t host_order);
-  static IpAddress V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d);
+  static IpAddress V4(uint32_t host_order) {
+    IpAddress a;
+    a.family_ = Family::kIpv4;
+    a.bytes_[0] = static_cast<uint8_t>(host_order >> 24);
+    a.bytes_[1] = static_cast<uint8_t>(host_order >> 16);
+    a.bytes_[2] = static_cast<uint8_t>(host_order >> 8);
+    a.bytes_[3] = static_cast<uint8_t>(host_order);
+    return a;
+  }
+  static IpAddress V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+    return V4(uint32_t{a} << 24 | uint32_t{b} << 16 | uint32_t{c} << 8 | d);
+  }
   // From 16 bytes in network order.
   static IpAddress V6(const std::array<uint8_t, 16>& bytes);
   // From 4 (IPv4) or 16 (IPv6) bytes in network order; any other size is an error.
@@ -71,8 +83,16 @@ class IpAddress {
 
   std::string ToString() const;
 
-  friend bool operator==(const IpAddress& a, const IpAddress& b) = default;
-  friend std::strong_ordering operator<=>(const IpAddress& a, const IpAddress& b);
+  // Inline: packets are routed and demultiplexed by address (the 16 bytes compare as two words;
+  // the order is the bytes' lexicographic order, as memcmp gives).
+  friend bool operator==(const IpAddress& a, const IpAddress& b) {
+    return a.family_ == b.family_ && a.Word(0) == b.Word(0) && a.Word(1) == b.Word(1);
+  }
+  friend std::strong_ordering operator<=>(const IpAddress& a, const IpAddress& b) {
+    if (a.family_ != b.family_) return a.family_ <=> b.family_;
+    if (a.Word(0) != b.Word(0)) return a.Word(0) <=> b.Word(0);
+    return a.Word(1) <=> b.Word(1);
+  }
 
   template <typename H>
   friend H AbslHashValue(H h, const IpAddress& a) {
@@ -80,6 +100,14 @@ class IpAddress {
   }
 
  private:
+  // Bytes [8i, 8i + 8) as a big-endian value (so words order as the bytes do).
+  uint64_t Word(int i) const {
+    uint64_t w;
+    std::memcpy(&w, bytes_.data() + 8 * i, 8);
+    if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap64(w);
+    return w;
+  }
+
   Family family_ = Family::kIpv4;
   std::array<uint8_t, 16> bytes_{};  // IPv4 uses the first 4; the rest stay 0
 };

@@ -87,9 +87,10 @@ absl::Status BadChecksum(absl::string_view what, uint16_t field, uint16_t sum) {
 Packet BuildIp(const IpSpec& spec, uint8_t protocol, absl::Span<const uint8_t> payload) {
   const uint32_t header = IpHeaderBytes(spec);
   Packet packet;
-  packet.bytes.resize(header + payload.size());
+  packet.bytes.reserve(header + payload.size());
+  packet.bytes.resize(header);
   WriteIpHeader(spec, protocol, static_cast<uint32_t>(payload.size()), packet.bytes.data());
-  if (!payload.empty()) std::memcpy(packet.bytes.data() + header, payload.data(), payload.size());
+  packet.bytes.insert(packet.bytes.end(), payload.begin(), payload.end());
   return packet;
 }
 
@@ -100,7 +101,8 @@ Packet BuildUdp(const UdpSpec& spec) {
     BrokenPrecondition(absl::StrCat("UDP datagram of ", udp_bytes, " bytes exceeds 65535"));
   }
   Packet packet;
-  packet.bytes.resize(header + udp_bytes);
+  packet.bytes.reserve(header + udp_bytes);
+  packet.bytes.resize(header + kUdpHeaderBytes);
   uint8_t* ip = packet.bytes.data();
   WriteIpHeader(spec.ip, kProtoUdp, udp_bytes, ip);
   uint8_t* udp = ip + header;
@@ -108,7 +110,8 @@ Packet BuildUdp(const UdpSpec& spec) {
   Put16(udp + 2, spec.dst_port);
   Put16(udp + 4, udp_bytes);
   Put16(udp + 6, 0);
-  if (!spec.payload.empty()) std::memcpy(udp + 8, spec.payload.data(), spec.payload.size());
+  packet.bytes.insert(packet.bytes.end(), spec.payload.begin(), spec.payload.end());
+  udp = packet.bytes.data() + header;
   if (!(spec.no_checksum && spec.ip.src.is_v4())) {
     uint16_t sum = TransportChecksum(spec.ip.src, spec.ip.dst, kProtoUdp,
                                      absl::MakeConstSpan(udp, udp_bytes));
@@ -128,7 +131,10 @@ Packet BuildTcp(const TcpSpec& spec) {
   const uint32_t tcp_header = kTcpHeaderBytes + option_bytes;
   const uint32_t tcp_bytes = tcp_header + static_cast<uint32_t>(spec.payload.size());
   Packet packet;
-  packet.bytes.resize(header + tcp_bytes);  // zero-filled: option padding is End-of-list
+  // The headers zero-filled (option padding is End-of-list), then the payload appended: the
+  // payload bytes are written once.
+  packet.bytes.reserve(header + tcp_bytes);
+  packet.bytes.resize(header + tcp_header);
   uint8_t* ip = packet.bytes.data();
   WriteIpHeader(spec.ip, kProtoTcp, tcp_bytes, ip);
   uint8_t* tcp = ip + header;
@@ -142,9 +148,8 @@ Packet BuildTcp(const TcpSpec& spec) {
   Put16(tcp + 16, 0);
   Put16(tcp + 18, spec.urgent_pointer);
   if (!spec.options.empty()) std::memcpy(tcp + 20, spec.options.data(), spec.options.size());
-  if (!spec.payload.empty()) {
-    std::memcpy(tcp + tcp_header, spec.payload.data(), spec.payload.size());
-  }
+  packet.bytes.insert(packet.bytes.end(), spec.payload.begin(), spec.payload.end());
+  tcp = packet.bytes.data() + header;
   Put16(tcp + 16, TransportChecksum(spec.ip.src, spec.ip.dst, kProtoTcp,
                                     absl::MakeConstSpan(tcp, tcp_bytes)));
   return packet;
