@@ -16,14 +16,6 @@ namespace {
 using sim::Duration;
 using sim::VirtualTime;
 
-LinkConfig Delay(Duration d) {
-  LinkConfig c;
-  c.delay = d;
-  return c;
-}
-
-VirtualTime At(Duration d) { return VirtualTime::Zero() + d; }
-
 std::vector<uint8_t> Bytes(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
 std::string Str(const std::vector<uint8_t>& v) { return std::string(v.begin(), v.end()); }
 

@@ -198,6 +198,16 @@ class Network {
 // Deterministic pseudo-random bytes.
 std::vector<uint8_t> RandomBytes(uint64_t seed, size_t n);
 
+// A link with a fixed one-way delay and nothing else.
+inline LinkConfig Delay(sim::Duration d) {
+  LinkConfig c;
+  c.delay = d;
+  return c;
+}
+
+// The virtual time `d` after the start of the run.
+inline sim::VirtualTime At(sim::Duration d) { return sim::VirtualTime::Zero() + d; }
+
 }  // namespace ws2sim::providers::tcpip::testing
 
 #endif  // WS2SIM_TESTS_TCPIP_TCP_HARNESS_H_

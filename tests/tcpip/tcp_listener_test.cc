@@ -13,14 +13,6 @@ namespace {
 using sim::Duration;
 using sim::VirtualTime;
 
-LinkConfig Delay(Duration d) {
-  LinkConfig c;
-  c.delay = d;
-  return c;
-}
-
-VirtualTime At(Duration d) { return VirtualTime::Zero() + d; }
-
 TEST(TcpListener, BacklogDropsSynsBeyondItAndRetriesSucceedAfterAccept) {
   Network net(1, Delay(Duration::Milliseconds(10)), Delay(Duration::Milliseconds(10)));
   ListenerEndpoint* server = net.Listen(1, 80, /*backlog=*/2, {}, BacklogFullAction::kDrop);
