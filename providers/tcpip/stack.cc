@@ -59,9 +59,11 @@ TcpipStack::~TcpipStack() {
   host_.SetProtocolHandler(sim::net::kProtoUdp, nullptr);
 }
 
-TcpipSocket* TcpipStack::NewSocket() {
+TcpipSocket* TcpipStack::NewSocket(uint32_t owner_pid) {
   auto socket = std::make_unique<TcpipSocket>();
   socket->stack = this;
+  socket->owner_pid = owner_pid;
+  ++descriptors_[owner_pid];
   socket->id = next_socket_id_++;
   TcpipSocket* raw = socket.get();
   sockets_[raw->id] = std::move(socket);
@@ -73,7 +75,13 @@ void TcpipStack::DestroySocket(TcpipSocket* socket) {
   if (socket->connection != nullptr) Orphan(socket);
   if (socket->listener != nullptr) socket->listener->Close();
   WakeAll(socket);
+  ReleaseDescriptor(socket->owner_pid);
   sockets_.erase(socket->id);
+}
+
+void TcpipStack::ReleaseDescriptor(uint32_t pid) {
+  auto it = descriptors_.find(pid);
+  if (it != descriptors_.end() && --it->second == 0) descriptors_.erase(it);
 }
 
 std::vector<TcpipSocket*> TcpipStack::SocketsOf(uint32_t pid) {
@@ -85,13 +93,8 @@ std::vector<TcpipSocket*> TcpipStack::SocketsOf(uint32_t pid) {
 }
 
 size_t TcpipStack::DescriptorsOf(uint32_t pid) const {
-  size_t n = 0;
-  for (const auto& [id, s] : sockets_) n += s->owner_pid == pid;
-  for (const auto& [tag, c] : orphans_) {
-    auto it = connections_.find(tag);
-    n += it != connections_.end() && it->second.orphan_owner_pid == pid;
-  }
-  return n;
+  auto it = descriptors_.find(pid);
+  return it == descriptors_.end() ? 0 : it->second;
 }
 
 bool TcpipStack::PortInUse(int protocol, Family family, uint16_t port, const IpAddress& address,
@@ -232,6 +235,7 @@ void TcpipStack::OnConnectionEvent(uint64_t tag, TcpEvent event) {
       const auto key = std::make_tuple(
           kProtocolTcp, tuple.local.address.family(), tuple.local.port);
       if (--draining_ports_[key] == 0) draining_ports_.erase(key);
+      ReleaseDescriptor(it->second.orphan_owner_pid);
       Forget(tag);
       orphans_.erase(orphan);  // destroys the connection (allowed from its EventFn)
     }
@@ -261,11 +265,9 @@ void TcpipStack::StartListening(TcpipSocket* socket, int backlog) {
     socket->listener->SetBacklog(backlog);
     return;
   }
-  TcpSocketOptions child = socket->tcp_options;
-  child.mss = socket->local->address.IsUnspecified() ? child.mss
-                                                     : MssFor(socket->local->address);
+  // Each accepted connection's MSS comes from the route to its peer (OnTcpPacket).
   socket->listener = std::make_unique<TcpListener>(scheduler(), lane_, isn_rng_, TcpConfig{},
-                                                   child, backlog);
+                                                   socket->tcp_options, backlog);
   socket->listener->SetEventCallback([this, socket](TcpListenerEvent e, TcpConnection* c) {
     if (e == TcpListenerEvent::kConnectionDropped) Forget(c->user_tag());
     WakeAll(socket);
@@ -308,6 +310,7 @@ void TcpipStack::Orphan(TcpipSocket* socket) {
   }
   it->second.socket = nullptr;
   it->second.orphan_owner_pid = socket->owner_pid;
+  ++descriptors_[socket->owner_pid];  // still held until the connection closes
   const auto key = std::make_tuple(kProtocolTcp, socket->family, it->second.tuple.local.port);
   ++draining_ports_[key];
   orphans_[tag] = std::move(socket->connection);
@@ -340,7 +343,10 @@ void TcpipStack::OnTcpPacket(const sim::net::ReceivedPacket& in) {
       if (s->listener == nullptr) continue;
       if (!(s->local->address == p.ip.dst || s->local->address.IsUnspecified())) continue;
       const uint64_t tag = next_tag_++;
-      TcpConnection* c = s->listener->OnSegment(segment, OutputFor(tuple), tag);
+      TcpConnection* c = s->listener->OnSegment(segment, OutputFor(tuple), tag,
+                                                segment.Has(kTcpSyn)
+                                                    ? std::optional(MssFor(tuple.remote.address))
+                                                    : std::nullopt);
       if (c != nullptr) {
         Register(tag, tuple, nullptr);
         connections_[tag].connection = c;

@@ -108,12 +108,13 @@ class TcpipStack {
   sim::net::Host& host() { return host_; }
   sim::Scheduler& scheduler() { return host_.network().scheduler(); }
 
-  TcpipSocket* NewSocket();
+  // A new socket owned by process `owner_pid` (it counts among the process's descriptors).
+  TcpipSocket* NewSocket(uint32_t owner_pid);
   // Frees the socket (after closesocket); its connection, if still closing, lives on.
   void DestroySocket(TcpipSocket* socket);
   // Every socket of process `pid` (WSPCleanup).
   std::vector<TcpipSocket*> SocketsOf(uint32_t pid);
-  // The descriptors `pid` holds: its sockets and its closed connections still draining.
+  // The descriptors `pid` holds: its sockets and its closed connections still draining. O(log n).
   size_t DescriptorsOf(uint32_t pid) const;
 
   // Binding. `endpoint.port` 0 picks an ephemeral port. Errors as WSA codes: WSAEADDRINUSE,
@@ -151,6 +152,7 @@ class TcpipStack {
   void OnConnectionEvent(uint64_t tag, TcpEvent event);
   void Register(uint64_t tag, const FourTuple& tuple, TcpipSocket* socket);
   void Forget(uint64_t tag);
+  void ReleaseDescriptor(uint32_t pid);
   bool PortInUse(int protocol, sim::net::Family family, uint16_t port,
                  const sim::net::IpAddress& address, bool reuse) const;
 
@@ -171,6 +173,8 @@ class TcpipStack {
   absl::btree_map<uint64_t, ConnectionEntry> connections_;  // by tag
   absl::btree_map<FourTuple, uint64_t> by_tuple_;
   absl::btree_map<uint64_t, std::unique_ptr<TcpConnection>> orphans_;  // by tag
+  // Per process: sockets plus orphaned connections not yet closed (DescriptorsOf).
+  absl::btree_map<uint32_t, size_t> descriptors_;
   // Bound sockets by (protocol, family, port), in bind order.
   absl::btree_map<std::tuple<int, sim::net::Family, uint16_t>, std::vector<TcpipSocket*>> bound_;
   // Ports held by orphaned connections until they close: (protocol, family, port) -> count.

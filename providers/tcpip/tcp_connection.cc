@@ -129,7 +129,18 @@ void TcpConnection::SetKeepAlive(bool on) {
   }
 }
 
-void TcpConnection::SetOobInline(bool on) { options_.oob_inline = on; }
+void TcpConnection::SetOobInline(bool on) {
+  if (on && !options_.oob_inline && has_oob_byte_) {
+    // A held urgent byte goes back into the stream at its mark (at the front when the reader
+    // already passed it), where an inline reader finds it (SPEC D-98).
+    if (!mark_valid_) mark_offset_ = 0;
+    rcv_buf_.InsertAt(mark_offset_, oob_byte_);
+    mark_valid_ = true;
+    has_oob_byte_ = false;
+    urg_state_ = UrgState::kInStream;
+  }
+  options_.oob_inline = on;
+}
 
 // --- Queries ----------------------------------------------------------------------------------
 

@@ -179,6 +179,8 @@ class TcpConnection {
   void SetReceiveBufferBytes(uint32_t bytes);
   void SetNoDelay(bool on);  // TCP_NODELAY; turning it on sends what Nagle held
   void SetKeepAlive(bool on);
+  // SO_OOBINLINE. Turning it on while an urgent byte is held puts that byte back into the
+  // stream at the mark (SPEC D-98), so an inline reader still gets it.
   void SetOobInline(bool on);
   const TcpSocketOptions& options() const { return options_; }
 

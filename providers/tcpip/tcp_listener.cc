@@ -22,7 +22,7 @@ TcpListener::~TcpListener() {
 }
 
 TcpConnection* TcpListener::OnSegment(const TcpSegment& segment, TcpConnection::OutputFn reply,
-                                      uint64_t user_tag) {
+                                      uint64_t user_tag, std::optional<uint16_t> mss_bytes) {
   if (segment.Has(kTcpRst)) return nullptr;
   const bool syn = segment.Has(kTcpSyn) && !segment.Has(kTcpAck);
   if (!syn || closed_) {
@@ -45,8 +45,10 @@ TcpConnection* TcpListener::OnSegment(const TcpSegment& segment, TcpConnection::
     }
     return nullptr;
   }
-  auto child = std::make_unique<TcpConnection>(scheduler_, lane_, isn_rng_, config_,
-                                               child_options_, std::move(reply));
+  TcpSocketOptions options = child_options_;
+  if (mss_bytes) options.mss = *mss_bytes;
+  auto child = std::make_unique<TcpConnection>(scheduler_, lane_, isn_rng_, config_, options,
+                                               std::move(reply));
   child->set_user_tag(user_tag);
   TcpConnection* raw = child.get();
   raw->listener_key_ = next_half_open_key_++;

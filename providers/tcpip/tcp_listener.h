@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -73,8 +74,10 @@ class TcpListener {
 
   // A segment for the listening port that matched no connection (see above). Returns the new
   // half-open connection, or nullptr. `reply` sends to that peer; the new connection keeps it.
+  // `mss_bytes`, when given, is the MSS this end advertises to that peer (the route's MTU less
+  // headers), overriding child_options().mss.
   TcpConnection* OnSegment(const TcpSegment& segment, TcpConnection::OutputFn reply,
-                           uint64_t user_tag = 0);
+                           uint64_t user_tag = 0, std::optional<uint16_t> mss_bytes = {});
   // The oldest completed connection, or nullptr when none is queued (WSAEWOULDBLOCK).
   std::unique_ptr<TcpConnection> Accept();
   // Resets and drops every queued connection; later SYNs are refused. Idempotent.

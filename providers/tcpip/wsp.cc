@@ -6,6 +6,7 @@
 // WSPAddressToString, WSPStringToAddress, WSPCancelBlockingCall.
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <tuple>
 #include <vector>
 
@@ -170,8 +171,7 @@ SOCKET WSPAPI WSPSocket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info
     *error = WSAEMFILE;  // S1 §3.1.25
     return INVALID_SOCKET;
   }
-  TcpipSocket* s = stack.NewSocket();
-  s->owner_pid = sim::CurrentProcessId();
+  TcpipSocket* s = stack.NewSocket(sim::CurrentProcessId());
   s->catalog_entry_id = info != nullptr ? info->dwCatalogEntryId : 0;
   // The catalog entry's attributes decide optional features (D-30); its record is what
   // SO_PROTOCOL_INFO returns (D-23). Without one, the provider's own entries' attributes.
@@ -294,8 +294,7 @@ SOCKET WSPAPI WSPAccept(SOCKET handle, struct sockaddr* addr, LPINT addrlen,
     FourTuple tuple;
     std::unique_ptr<TcpConnection> c = stack.TakeAccepted(s, &tuple);
     if (c != nullptr) {
-      TcpipSocket* accepted = stack.NewSocket();
-      accepted->owner_pid = sim::CurrentProcessId();
+      TcpipSocket* accepted = stack.NewSocket(sim::CurrentProcessId());
       accepted->catalog_entry_id = s->catalog_entry_id;
       accepted->family = s->family;
       accepted->type = s->type;
@@ -413,14 +412,27 @@ int WSPAPI WSPShutdown(SOCKET handle, int how, LPINT error) {
 
 // --- Data ------------------------------------------------------------------------------------
 
-// Bytes of the WSABUF array, gathered into one buffer.
-std::vector<uint8_t> Gather(LPWSABUF buffers, DWORD count) {
-  std::vector<uint8_t> data;
-  for (DWORD i = 0; i < count; ++i) {
-    data.insert(data.end(), buffers[i].buf, buffers[i].buf + buffers[i].len);
+// Bytes of the WSABUF array as one span: the caller's own buffer when there is one (no copy, the
+// common send/WSASend case), else a gathered copy owned by this object.
+class Gathered {
+ public:
+  Gathered(LPWSABUF buffers, DWORD count) {
+    if (count == 1) {
+      bytes_ = {reinterpret_cast<const uint8_t*>(buffers[0].buf), static_cast<size_t>(buffers[0].len)};
+      return;
+    }
+    for (DWORD i = 0; i < count; ++i) {
+      copy_.insert(copy_.end(), buffers[i].buf, buffers[i].buf + buffers[i].len);
+    }
+    bytes_ = copy_;
   }
-  return data;
-}
+  absl::Span<const uint8_t> bytes() const { return bytes_; }
+  size_t size() const { return bytes_.size(); }
+
+ private:
+  std::vector<uint8_t> copy_;
+  absl::Span<const uint8_t> bytes_;
+};
 
 // Copies `data` into the WSABUF array; returns the bytes copied.
 size_t Scatter(absl::Span<const uint8_t> data, LPWSABUF buffers, DWORD count) {
@@ -467,12 +479,12 @@ int WSPAPI WSPSend(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, i
   if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return SOCKET_ERROR;
-  const std::vector<uint8_t> data = Gather(buffers, count);
-  if (s->is_stream()) return SendStream(s, handle, data, (flags & MSG_OOB) != 0, sent, error);
+  const Gathered data(buffers, count);
+  if (s->is_stream()) return SendStream(s, handle, data.bytes(), (flags & MSG_OOB) != 0, sent, error);
   if ((flags & MSG_OOB) != 0) return Fail(error, WSAEOPNOTSUPP);  // stream only (S1 §3.1.22)
   if (!s->remote) return Fail(error, WSAENOTCONN);
   if (s->shut_send) return Fail(error, WSAESHUTDOWN);
-  const int rc = s->stack->SendDatagram(s, *s->remote, data);
+  const int rc = s->stack->SendDatagram(s, *s->remote, data.bytes());
   if (rc != 0) return Fail(error, rc);
   *sent = static_cast<DWORD>(data.size());
   return 0;
@@ -499,8 +511,8 @@ int WSPAPI WSPSendTo(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent,
   if (e.address.IsUnspecified() || e.port == 0) return Fail(error, WSAEADDRNOTAVAIL);
   if (s->shut_send) return Fail(error, WSAESHUTDOWN);
   if (const int rc = EnsureBound(s); rc != 0) return Fail(error, rc);
-  const std::vector<uint8_t> data = Gather(buffers, count);
-  if (const int rc = s->stack->SendDatagram(s, e, data); rc != 0) return Fail(error, rc);
+  const Gathered data(buffers, count);
+  if (const int rc = s->stack->SendDatagram(s, e, data.bytes()); rc != 0) return Fail(error, rc);
   *sent = static_cast<DWORD>(data.size());
   return 0;
 }
@@ -512,12 +524,22 @@ int RecvStream(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, LPD
   if (s->shut_receive) return Fail(error, WSAESHUTDOWN);
   if (DroppedByKeepAlive(*s)) return Fail(error, WSAENOTCONN);  // dropped before this call
   const TcpRecvFlags rf{(*flags & MSG_PEEK) != 0, (*flags & MSG_OOB) != 0};
-  std::vector<uint8_t> buffer(Capacity(buffers, count));
+  // One WSABUF (recv, most WSARecv calls) is received into directly; several go through a
+  // scratch buffer that is scattered afterwards.
+  std::unique_ptr<uint8_t[]> scratch;
+  absl::Span<uint8_t> target;
+  if (count == 1) {
+    target = {reinterpret_cast<uint8_t*>(buffers[0].buf), static_cast<size_t>(buffers[0].len)};
+  } else {
+    const size_t capacity = Capacity(buffers, count);
+    scratch.reset(new uint8_t[capacity]);  // no zero-fill: Recv writes what it reports
+    target = {scratch.get(), capacity};
+  }
   for (;;) {
-    const TcpIoResult r = s->connection->Recv(absl::MakeSpan(buffer), rf);
+    const TcpIoResult r = s->connection->Recv(target, rf);
     if (r.ok()) {  // bytes, or 0 = the peer closed gracefully (S1 §3.1.20)
-      *received = static_cast<DWORD>(Scatter(absl::MakeConstSpan(buffer).first(r.bytes), buffers,
-                                             count));
+      *received = static_cast<DWORD>(
+          count == 1 ? r.bytes : Scatter(absl::MakeConstSpan(target).first(r.bytes), buffers, count));
       *flags = 0;
       return 0;
     }

@@ -737,6 +737,38 @@ TEST(TcpUrgent, ANewUrgentByteReturnsTheUnreadOneToTheStream) {
   EXPECT_TRUE(s->AtMark());
 }
 
+TEST(TcpUrgent, SwitchingOobInlineOnReturnsAHeldUrgentByteToTheStreamAtTheMark) {
+  UrgentRun u(/*inline_oob=*/false);
+  TcpConnection* s = u.server->conn();
+  (*u.client)->Send(Bytes("abc"));
+  (*u.client)->Send(Bytes("XYZ"), /*oob=*/true);
+  (*u.client)->Send(Bytes("123"));
+  u.net.Run(Duration::Seconds(2));
+  ASSERT_TRUE(s->HasOobByte());
+  s->SetOobInline(true);
+  EXPECT_FALSE(s->HasOobByte());
+  EXPECT_EQ(s->ReadableBytes(), 9u);  // 'Z' is back in the stream
+  EXPECT_FALSE(s->AtMark());
+  EXPECT_EQ(RecvString(s, 16), "abcXY");  // stops at the mark
+  EXPECT_EQ(RecvString(s, 16), "Z");      // the urgent byte alone, inline
+  EXPECT_TRUE(s->AtMark());
+  EXPECT_EQ(RecvString(s, 16), "123");
+}
+
+TEST(TcpUrgent, SwitchingOobInlineOnAfterReadingPastTheMarkPutsTheByteFirst) {
+  UrgentRun u(/*inline_oob=*/false);
+  TcpConnection* s = u.server->conn();
+  (*u.client)->Send(Bytes("aB"), /*oob=*/true);
+  (*u.client)->Send(Bytes("cd"));
+  u.net.Run(Duration::Seconds(2));
+  EXPECT_EQ(RecvString(s, 16), "a");
+  EXPECT_EQ(RecvString(s, 16), "cd");  // read past the mark; 'B' still held out of band
+  ASSERT_TRUE(s->HasOobByte());
+  s->SetOobInline(true);
+  EXPECT_EQ(RecvString(s, 16), "B");
+  EXPECT_TRUE(s->AtMark());
+}
+
 // --- Keepalive --------------------------------------------------------------------------------
 
 TEST(TcpKeepalive, ProbesAfterIdleAndFailsWhenUnanswered) {
