@@ -29,7 +29,7 @@ int EnumProtocols(const char* name, LPINT protocols, Info* buffer, LPDWORD buffe
     return ctx.Fail(WSAENOBUFS);
   }
   for (size_t i = 0; i < chosen.size(); ++i) fill(*chosen[i], &buffer[i]);
-  return static_cast<int>(chosen.size());
+  return ctx.Return(static_cast<int>(chosen.size()));
 }
 
 }  // namespace

@@ -15,25 +15,27 @@ Thread& ApiContext::CurrentThreadOrDie(const char* name) {
   return *t;
 }
 
-ApiContext::ApiContext(const char* name)
+ApiContext::ApiContext(const char* name, int64_t socket, std::initializer_list<int64_t> args)
     : rt(*Runtime::Active()),
       thread(CurrentThreadOrDie(name)),
       process(*thread.process),
       dll(rt.DllOf(process)),
-      name_(name) {
+      name_(name),
+      socket_(socket) {
   sim::SetLastApiCall(name);
-  TraceCall(trace::pb::PHASE_ENTER);
-}
-
-ApiContext::~ApiContext() { TraceCall(trace::pb::PHASE_RETURN); }
-
-void ApiContext::TraceCall(trace::pb::CallPhase phase) {
   trace::Recorder* rec = rt.scheduler().recorder();
   if (rec == nullptr) return;
-  const bool returning = phase == trace::pb::PHASE_RETURN;
   rec->Call(rt.scheduler().Now(), rt.scheduler().FiberLane(thread.fiber), trace::pb::LAYER_API,
-            rec->Intern(name_), phase, 0, returning && failed_error_ != 0 ? -1 : 0,
-            returning ? static_cast<uint32_t>(failed_error_) : 0);
+            rec->Intern(name_), trace::pb::PHASE_ENTER, socket_, 0, 0,
+            absl::MakeConstSpan(args.begin(), args.size()));
+}
+
+ApiContext::~ApiContext() {
+  trace::Recorder* rec = rt.scheduler().recorder();
+  if (rec == nullptr) return;
+  rec->Call(rt.scheduler().Now(), rt.scheduler().FiberLane(thread.fiber), trace::pb::LAYER_API,
+            rec->Intern(name_), trace::pb::PHASE_RETURN, socket_, result_,
+            static_cast<uint32_t>(failed_error_));
 }
 
 WinsockDll::Provider* ApiContext::ProviderOf(SOCKET s, int* error) {

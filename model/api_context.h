@@ -5,6 +5,9 @@
 #ifndef WS2SIM_MODEL_API_CONTEXT_H_
 #define WS2SIM_MODEL_API_CONTEXT_H_
 
+#include <initializer_list>
+#include <type_traits>
+
 #include "model/runtime.h"
 #include "sim/host_context.h"
 #include "sim/stack_guard.h"
@@ -15,10 +18,13 @@ namespace ws2sim::model {
 class ApiContext {
  public:
   // `name` is the function ("recv"): it is what a crash report names as the last API call and
-  // what the trace's API Call records name. A call from outside a simulated thread is a
-  // simulator bug: it aborts with a message. The RETURN record is written when the context ends:
-  // result -1 with the error after Fail, else 0.
-  explicit ApiContext(const char* name);
+  // what the trace's API Call records name. `socket` is the socket the call names (0: none) and
+  // `args` its scalar arguments (never pointers), at most trace::Recorder::kMaxCallArgs; both go
+  // into the ENTER record. A call from outside a simulated thread is a simulator bug: it aborts
+  // with a message. The RETURN record is written when the context ends, with the value given to
+  // Return or Fail (0 when neither was called) and the error after Fail.
+  explicit ApiContext(const char* name, int64_t socket = 0,
+                      std::initializer_list<int64_t> args = {});
   ~ApiContext();
 
   Runtime& rt;
@@ -31,9 +37,16 @@ class ApiContext {
   T Fail(int error, T value) {
     thread.last_error = static_cast<uint32_t>(error);
     failed_error_ = error;
+    result_ = TraceValue(value);
     return value;
   }
   int Fail(int error) { return Fail(error, SOCKET_ERROR); }
+  // Returns `value` and records it as the call's result in the RETURN record.
+  template <typename T>
+  T Return(T value) {
+    result_ = TraceValue(value);
+    return value;
+  }
 
   // The provider serving socket `s` of this process. Null with *error WSANOTINITIALISED (before
   // WSAStartup) or WSAENOTSOCK (not a socket of this process).
@@ -47,10 +60,24 @@ class ApiContext {
 
  private:
   static Thread& CurrentThreadOrDie(const char* name);
-  void TraceCall(trace::pb::CallPhase phase);
+
+  // A result as the trace shows it: integers as themselves (INVALID_SOCKET as -1), pointers as
+  // 1 (non-null) or 0, since their values are not deterministic.
+  template <typename T>
+  static int64_t TraceValue(T value) {
+    if constexpr (std::is_pointer_v<T>) {
+      return value == nullptr ? 0 : 1;
+    } else if constexpr (std::is_same_v<T, SOCKET>) {
+      return value == INVALID_SOCKET ? -1 : static_cast<int64_t>(value);
+    } else {
+      return static_cast<int64_t>(value);
+    }
+  }
 
   const char* name_;
+  int64_t socket_;
   int failed_error_ = 0;
+  int64_t result_ = 0;
 };
 
 }  // namespace ws2sim::model

@@ -119,7 +119,7 @@ PCSTR WSAAPI inet_ntop(INT Family, const VOID* in, PSTR out, size_t size) {
 }
 
 int WSAAPI gethostname(char FAR* name, int namelen) {
-  ApiContext ctx("gethostname");
+  ApiContext ctx("gethostname", 0, {namelen});
   if (!ctx.dll.started()) return ctx.Fail(WSANOTINITIALISED);
   const std::string& host = ctx.dll.machine().name();
   if (name == nullptr || namelen <= static_cast<int>(host.size())) return ctx.Fail(WSAEFAULT);
@@ -149,11 +149,12 @@ struct hostent FAR* WSAAPI gethostbyname(const char FAR* name) {
   b.entry.h_addrtype = AF_INET;
   b.entry.h_length = 4;
   b.entry.h_addr_list = b.address_list.data();
-  return &b.entry;
+  return ctx.Return(&b.entry);
 }
 
 INT WSAAPI getaddrinfo(PCSTR node, PCSTR service, const ADDRINFOA* hints, PADDRINFOA* result) {
-  ApiContext ctx("getaddrinfo");
+  ApiContext ctx("getaddrinfo", 0,
+                 {hints != nullptr ? hints->ai_family : -1, hints != nullptr ? hints->ai_flags : -1});
   if (!ctx.dll.started()) return ctx.Fail(WSANOTINITIALISED, WSANOTINITIALISED);
   if (result == nullptr || (node == nullptr && service == nullptr)) {
     return ctx.Fail(EAI_NONAME, EAI_NONAME);

@@ -47,7 +47,7 @@ int Dispatch(ApiContext& ctx, SOCKET s, const char* function, Slot WSPPROC_TABLE
     rc = fn(s, args..., &error);
     ctx.TraceSpiReturn(function, s, rc, rc == SOCKET_ERROR ? error : 0);
   }
-  return rc == SOCKET_ERROR ? ctx.Fail(error) : rc;
+  return rc == SOCKET_ERROR ? ctx.Fail(error) : ctx.Return(rc);
 }
 
 }  // namespace
@@ -55,8 +55,8 @@ int Dispatch(ApiContext& ctx, SOCKET s, const char* function, Slot WSPPROC_TABLE
 extern "C" {
 
 int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
-  ApiContext ctx("WSAStartup");
-  return ctx.dll.Startup(wVersionRequested, lpWSAData);  // the error is the return value
+  ApiContext ctx("WSAStartup", 0, {wVersionRequested});
+  return ctx.Return(ctx.dll.Startup(wVersionRequested, lpWSAData));  // the error is the return value
 }
 
 int WSAAPI WSACleanup(void) {
@@ -67,16 +67,16 @@ int WSAAPI WSACleanup(void) {
 
 int WSAAPI WSAGetLastError(void) {
   ApiContext ctx("WSAGetLastError");
-  return static_cast<int>(ctx.thread.last_error);
+  return ctx.Return(static_cast<int>(ctx.thread.last_error));
 }
 
 void WSAAPI WSASetLastError(int iError) {
-  ApiContext ctx("WSASetLastError");
+  ApiContext ctx("WSASetLastError", 0, {iError});
   ctx.thread.last_error = static_cast<uint32_t>(iError);
 }
 
 SOCKET WSAAPI socket(int af, int type, int protocol) {
-  ApiContext ctx("socket");
+  ApiContext ctx("socket", 0, {af, type, protocol});
   if (!ctx.dll.started()) return ctx.Fail(WSANOTINITIALISED, INVALID_SOCKET);
   const CatalogEntry* entry = ctx.dll.catalog().Select(af, type, protocol);
   if (entry == nullptr) {
@@ -97,26 +97,26 @@ SOCKET WSAAPI socket(int af, int type, int protocol) {
     ctx.TraceSpiReturn("WSPSocket", s == INVALID_SOCKET ? 0 : s, s == INVALID_SOCKET ? -1 : 0,
                        s == INVALID_SOCKET ? error : 0);
   }
-  return s == INVALID_SOCKET ? ctx.Fail(error, INVALID_SOCKET) : s;
+  return s == INVALID_SOCKET ? ctx.Fail(error, INVALID_SOCKET) : ctx.Return(s);
 }
 
 int WSAAPI closesocket(SOCKET s) {
-  ApiContext ctx("closesocket");
+  ApiContext ctx("closesocket", s);
   return Dispatch(ctx, s, "WSPCloseSocket", &WSPPROC_TABLE::lpWSPCloseSocket);
 }
 
 int WSAAPI bind(SOCKET s, const struct sockaddr FAR* name, int namelen) {
-  ApiContext ctx("bind");
+  ApiContext ctx("bind", s, {namelen});
   return Dispatch(ctx, s, "WSPBind", &WSPPROC_TABLE::lpWSPBind, name, namelen);
 }
 
 int WSAAPI listen(SOCKET s, int backlog) {
-  ApiContext ctx("listen");
+  ApiContext ctx("listen", s, {backlog});
   return Dispatch(ctx, s, "WSPListen", &WSPPROC_TABLE::lpWSPListen, backlog);
 }
 
 SOCKET WSAAPI accept(SOCKET s, struct sockaddr FAR* addr, int FAR* addrlen) {
-  ApiContext ctx("accept");
+  ApiContext ctx("accept", s);
   int error = 0;
   WinsockDll::Provider* p = ctx.ProviderOf(s, &error);
   if (p == nullptr) return ctx.Fail(error, INVALID_SOCKET);
@@ -129,41 +129,41 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr FAR* addr, int FAR* addrlen) {
     ctx.TraceSpiReturn("WSPAccept", s, accepted == INVALID_SOCKET ? -1 : accepted,
                        accepted == INVALID_SOCKET ? error : 0);
   }
-  return accepted == INVALID_SOCKET ? ctx.Fail(error, INVALID_SOCKET) : accepted;
+  return accepted == INVALID_SOCKET ? ctx.Fail(error, INVALID_SOCKET) : ctx.Return(accepted);
 }
 
 int WSAAPI connect(SOCKET s, const struct sockaddr FAR* name, int namelen) {
-  ApiContext ctx("connect");
+  ApiContext ctx("connect", s, {namelen});
   return Dispatch(ctx, s, "WSPConnect", &WSPPROC_TABLE::lpWSPConnect, name, namelen, static_cast<LPWSABUF>(nullptr),
                   static_cast<LPWSABUF>(nullptr), static_cast<GROUP>(0), static_cast<LPQOS>(nullptr),
                   static_cast<LPQOS>(nullptr));
 }
 
 int WSAAPI send(SOCKET s, const char FAR* buf, int len, int flags) {
-  ApiContext ctx("send");
+  ApiContext ctx("send", s, {len, flags});
   if (len < 0) return ctx.Fail(WSAEFAULT);
   WSABUF wsabuf{len, const_cast<char*>(buf)};
   DWORD sent = 0;
   const int rc = Dispatch(ctx, s, "WSPSend", &WSPPROC_TABLE::lpWSPSend, &wsabuf, DWORD{1}, &sent, flags,
                           static_cast<LPWSAOVERLAPPED>(nullptr),
                           static_cast<LPWSAOVERLAPPED_COMPLETION_ROUTINE>(nullptr));
-  return rc == SOCKET_ERROR ? rc : static_cast<int>(sent);
+  return rc == SOCKET_ERROR ? rc : ctx.Return(static_cast<int>(sent));
 }
 
 int WSAAPI sendto(SOCKET s, const char FAR* buf, int len, int flags, const struct sockaddr FAR* to,
                   int tolen) {
-  ApiContext ctx("sendto");
+  ApiContext ctx("sendto", s, {len, flags, tolen});
   if (len < 0) return ctx.Fail(WSAEFAULT);
   WSABUF wsabuf{len, const_cast<char*>(buf)};
   DWORD sent = 0;
   const int rc = Dispatch(ctx, s, "WSPSendTo", &WSPPROC_TABLE::lpWSPSendTo, &wsabuf, DWORD{1}, &sent, flags, to,
                           tolen, static_cast<LPWSAOVERLAPPED>(nullptr),
                           static_cast<LPWSAOVERLAPPED_COMPLETION_ROUTINE>(nullptr));
-  return rc == SOCKET_ERROR ? rc : static_cast<int>(sent);
+  return rc == SOCKET_ERROR ? rc : ctx.Return(static_cast<int>(sent));
 }
 
 int WSAAPI recv(SOCKET s, char FAR* buf, int len, int flags) {
-  ApiContext ctx("recv");
+  ApiContext ctx("recv", s, {len, flags});
   if (len < 0) return ctx.Fail(WSAEFAULT);
   WSABUF wsabuf{len, buf};
   DWORD received = 0;
@@ -171,12 +171,12 @@ int WSAAPI recv(SOCKET s, char FAR* buf, int len, int flags) {
   const int rc = Dispatch(ctx, s, "WSPRecv", &WSPPROC_TABLE::lpWSPRecv, &wsabuf, DWORD{1}, &received,
                           &in_out_flags, static_cast<LPWSAOVERLAPPED>(nullptr),
                           static_cast<LPWSAOVERLAPPED_COMPLETION_ROUTINE>(nullptr));
-  return rc == SOCKET_ERROR ? rc : static_cast<int>(received);
+  return rc == SOCKET_ERROR ? rc : ctx.Return(static_cast<int>(received));
 }
 
 int WSAAPI recvfrom(SOCKET s, char FAR* buf, int len, int flags, struct sockaddr FAR* from,
                     int FAR* fromlen) {
-  ApiContext ctx("recvfrom");
+  ApiContext ctx("recvfrom", s, {len, flags});
   if (len < 0) return ctx.Fail(WSAEFAULT);
   WSABUF wsabuf{len, buf};
   DWORD received = 0;
@@ -184,36 +184,36 @@ int WSAAPI recvfrom(SOCKET s, char FAR* buf, int len, int flags, struct sockaddr
   const int rc = Dispatch(ctx, s, "WSPRecvFrom", &WSPPROC_TABLE::lpWSPRecvFrom, &wsabuf, DWORD{1}, &received,
                           &in_out_flags, from, fromlen, static_cast<LPWSAOVERLAPPED>(nullptr),
                           static_cast<LPWSAOVERLAPPED_COMPLETION_ROUTINE>(nullptr));
-  return rc == SOCKET_ERROR ? rc : static_cast<int>(received);
+  return rc == SOCKET_ERROR ? rc : ctx.Return(static_cast<int>(received));
 }
 
 int WSAAPI shutdown(SOCKET s, int how) {
-  ApiContext ctx("shutdown");
+  ApiContext ctx("shutdown", s, {how});
   return Dispatch(ctx, s, "WSPShutdown", &WSPPROC_TABLE::lpWSPShutdown, how);
 }
 
 int WSAAPI getsockname(SOCKET s, struct sockaddr FAR* name, int FAR* namelen) {
-  ApiContext ctx("getsockname");
+  ApiContext ctx("getsockname", s);
   return Dispatch(ctx, s, "WSPGetSockName", &WSPPROC_TABLE::lpWSPGetSockName, name, namelen);
 }
 
 int WSAAPI getpeername(SOCKET s, struct sockaddr FAR* name, int FAR* namelen) {
-  ApiContext ctx("getpeername");
+  ApiContext ctx("getpeername", s);
   return Dispatch(ctx, s, "WSPGetPeerName", &WSPPROC_TABLE::lpWSPGetPeerName, name, namelen);
 }
 
 int WSAAPI getsockopt(SOCKET s, int level, int optname, char FAR* optval, int FAR* optlen) {
-  ApiContext ctx("getsockopt");
+  ApiContext ctx("getsockopt", s, {level, optname});
   return Dispatch(ctx, s, "WSPGetSockOpt", &WSPPROC_TABLE::lpWSPGetSockOpt, level, optname, optval, optlen);
 }
 
 int WSAAPI setsockopt(SOCKET s, int level, int optname, const char FAR* optval, int optlen) {
-  ApiContext ctx("setsockopt");
+  ApiContext ctx("setsockopt", s, {level, optname, optlen});
   return Dispatch(ctx, s, "WSPSetSockOpt", &WSPPROC_TABLE::lpWSPSetSockOpt, level, optname, optval, optlen);
 }
 
 int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long FAR* argp) {
-  ApiContext ctx("ioctlsocket");
+  ApiContext ctx("ioctlsocket", s, {cmd});
   return Dispatch(ctx, s, "WSPIoctl", &WSPPROC_TABLE::lpWSPIoctl, cmd, argp);
 }
 
@@ -229,7 +229,10 @@ int WSAAPI __WSAFDIsSet(SOCKET s, fd_set FAR* set) {
 // time between rounds until one is ready or the timeout passes.
 int WSAAPI select(int nfds, fd_set FAR* readfds, fd_set FAR* writefds, fd_set FAR* exceptfds,
                   const struct timeval FAR* timeout) {
-  ApiContext ctx("select");
+  ApiContext ctx("select", 0,
+                 {nfds, readfds == nullptr ? -1 : static_cast<int64_t>(readfds->fd_count),
+                  writefds == nullptr ? -1 : static_cast<int64_t>(writefds->fd_count),
+                  exceptfds == nullptr ? -1 : static_cast<int64_t>(exceptfds->fd_count)});
   if (!ctx.dll.started()) return ctx.Fail(WSANOTINITIALISED);
   fd_set* sets[3] = {readfds, writefds, exceptfds};
   std::vector<uint32_t> providers;
@@ -254,7 +257,7 @@ int WSAAPI select(int nfds, fd_set FAR* readfds, fd_set FAR* writefds, fd_set FA
     ctx.TraceSpiEnter("WSPSelect", 0);
     const int rc = p->table->lpWSPSelect(nfds, readfds, writefds, exceptfds, timeout, &error);
     ctx.TraceSpiReturn("WSPSelect", 0, rc, rc == SOCKET_ERROR ? error : 0);
-    return rc == SOCKET_ERROR ? ctx.Fail(error) : rc;
+    return rc == SOCKET_ERROR ? ctx.Fail(error) : ctx.Return(rc);
   }
   const ws2sim::sim::VirtualTime deadline =
       timeout == nullptr
@@ -296,7 +299,7 @@ int WSAAPI select(int nfds, fd_set FAR* readfds, fd_set FAR* writefds, fd_set FA
       for (int k = 0; k < 3; ++k) {
         if (sets[k] != nullptr) *sets[k] = result[k];
       }
-      return ready;
+      return ctx.Return(ready);
     }
     ctx.rt.scheduler().Park("select over several providers",
                             std::min(deadline, ctx.rt.scheduler().Now() +

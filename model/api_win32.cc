@@ -46,19 +46,20 @@ DWORD WINAPI GetLastError(void) { return ApiContext("GetLastError").thread.last_
 void WINAPI SetLastError(DWORD code) { ApiContext("SetLastError").thread.last_error = code; }
 
 void WINAPI Sleep(DWORD ms) {
-  ApiContext ctx("Sleep");
+  ApiContext ctx("Sleep", 0, {ms});
   ctx.rt.kernel().Sleep(Milliseconds(ms), false);
 }
 
 DWORD WINAPI SleepEx(DWORD ms, BOOL alertable) {
-  ApiContext ctx("SleepEx");
+  ApiContext ctx("SleepEx", 0, {ms, alertable});
   const WaitResult r = ctx.rt.kernel().Sleep(Milliseconds(ms), alertable != FALSE);
-  return r.kind == WaitResult::Kind::kIoCompletion ? WAIT_IO_COMPLETION : 0;
+  return ctx.Return(r.kind == WaitResult::Kind::kIoCompletion ? WAIT_IO_COMPLETION : DWORD{0});
 }
 
 DWORD WINAPI GetTickCount(void) {
   ApiContext ctx("GetTickCount");
-  return static_cast<DWORD>((ctx.rt.scheduler().Now() - sim::VirtualTime::Zero()).ns() / 1000000);
+  return ctx.Return(
+      static_cast<DWORD>((ctx.rt.scheduler().Now() - sim::VirtualTime::Zero()).ns() / 1000000));
 }
 
 // 10 MHz, as on current Windows: one tick is 100 ns of virtual time.
@@ -70,7 +71,7 @@ BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER* frequency) {
 BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER* counter) {
   ApiContext ctx("QueryPerformanceCounter");
   counter->QuadPart = (ctx.rt.scheduler().Now() - sim::VirtualTime::Zero()).ns() / 100;
-  return TRUE;
+  return ctx.Return(TRUE);
 }
 
 DWORD WINAPI GetCurrentThreadId(void) { return ApiContext("GetCurrentThreadId").thread.tid; }
@@ -81,29 +82,32 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T, LPTHREAD_START_ROUTINE
   ws2sim::model::Thread* t = ctx.rt.processes().CreateThread(
       ctx.process, [start, param] { return static_cast<uint32_t>(start(param)); });
   if (thread_id != nullptr) *thread_id = t->tid;
-  return AsHandle(ctx.rt.kernel().ThreadHandle(ctx.process, *t));
+  const uint32_t handle = ctx.rt.kernel().ThreadHandle(ctx.process, *t);
+  ctx.Return(handle);  // the handle value, deterministic (the HANDLE is a pointer type)
+  return AsHandle(handle);
 }
 
 void WINAPI ExitThread(DWORD code) {
-  ApiContext ctx("ExitThread");
+  ApiContext ctx("ExitThread", 0, {code});
   throw ws2sim::model::GuestThreadExit{code};
 }
 
 DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD ms, BOOL alertable) {
-  ApiContext ctx("WaitForSingleObjectEx");
   const uint32_t handle = HandleValue(h);
-  return WaitCode(ctx, ctx.rt.kernel().Wait({&handle, 1}, false, Milliseconds(ms), alertable != FALSE));
+  ApiContext ctx("WaitForSingleObjectEx", 0, {handle, ms, alertable});
+  return ctx.Return(
+      WaitCode(ctx, ctx.rt.kernel().Wait({&handle, 1}, false, Milliseconds(ms), alertable != FALSE)));
 }
 
 DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD ms) { return WaitForSingleObjectEx(h, ms, FALSE); }
 
 DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD ms,
                                       BOOL alertable) {
-  ApiContext ctx("WaitForMultipleObjectsEx");
+  ApiContext ctx("WaitForMultipleObjectsEx", 0, {count, wait_all, ms, alertable});
   std::vector<uint32_t> values;
   for (DWORD i = 0; i < count; ++i) values.push_back(HandleValue(handles[i]));
-  return WaitCode(ctx, ctx.rt.kernel().Wait(values, wait_all != FALSE, Milliseconds(ms),
-                                            alertable != FALSE));
+  return ctx.Return(WaitCode(ctx, ctx.rt.kernel().Wait(values, wait_all != FALSE,
+                                                       Milliseconds(ms), alertable != FALSE)));
 }
 
 DWORD WINAPI WaitForMultipleObjects(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD ms) {
@@ -111,18 +115,20 @@ DWORD WINAPI WaitForMultipleObjects(DWORD count, const HANDLE* handles, BOOL wai
 }
 
 BOOL WINAPI CloseHandle(HANDLE h) {
-  ApiContext ctx("CloseHandle");
+  ApiContext ctx("CloseHandle", 0, {HandleValue(h)});
   uint32_t error = 0;
   if (!ctx.rt.kernel().CloseHandle(ctx.process, HandleValue(h), &error)) {
     return ctx.Fail(static_cast<int>(error), FALSE);
   }
-  return TRUE;
+  return ctx.Return(TRUE);
 }
 
 HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES, BOOL manual_reset, BOOL initial_state, LPCSTR) {
-  ApiContext ctx("CreateEventA");
-  return AsHandle(ctx.rt.kernel().CreateEventObject(ctx.process, manual_reset != FALSE,
-                                              initial_state != FALSE));
+  ApiContext ctx("CreateEventA", 0, {manual_reset, initial_state});
+  const uint32_t handle =
+      ctx.rt.kernel().CreateEventObject(ctx.process, manual_reset != FALSE, initial_state != FALSE);
+  ctx.Return(handle);
+  return AsHandle(handle);
 }
 
 HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES attributes, BOOL manual_reset,
@@ -131,21 +137,21 @@ HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES attributes, BOOL manual_reset,
 }
 
 BOOL WINAPI SetEvent(HANDLE h) {
-  ApiContext ctx("SetEvent");
+  ApiContext ctx("SetEvent", 0, {HandleValue(h)});
   uint32_t error = 0;
   if (!ctx.rt.kernel().SetEvent(ctx.process, HandleValue(h), &error)) {
     return ctx.Fail(static_cast<int>(error), FALSE);
   }
-  return TRUE;
+  return ctx.Return(TRUE);
 }
 
 BOOL WINAPI ResetEvent(HANDLE h) {
-  ApiContext ctx("ResetEvent");
+  ApiContext ctx("ResetEvent", 0, {HandleValue(h)});
   uint32_t error = 0;
   if (!ctx.rt.kernel().ResetEvent(ctx.process, HandleValue(h), &error)) {
     return ctx.Fail(static_cast<int>(error), FALSE);
   }
-  return TRUE;
+  return ctx.Return(TRUE);
 }
 
 void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION cs) {

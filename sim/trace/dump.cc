@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 
 namespace ws2sim::trace {
@@ -81,8 +82,9 @@ std::string DumpRecord(const Trace& trace, const TraceRecord& r) {
                       Quoted(trace.String(note.text())), " a=", note.a(), " b=", note.b());
       break;
     }
-    // "<layer> <lane> <function> enter [socket=0x..]" and "... return result=N [error=N]":
-    //   #30 1ms api client/echo/main recv enter socket=0x104
+    // "<layer> <lane> <function> enter [socket=0x..] [args=a,b]" and "... return result=N
+    // [error=N]":
+    //   #30 1ms api client/echo/main recv enter socket=0x104 args=4096,0
     //   #41 12ms api client/echo/main recv return socket=0x104 result=512
     case pb::Record::kCall: {
       const pb::Call& c = record.call();
@@ -90,6 +92,7 @@ std::string DumpRecord(const Trace& trace, const TraceRecord& r) {
                       Token(trace.LaneName(c.lane())), " ", Token(trace.String(c.function())), " ",
                       EnumWord(c.phase(), pb::CallPhase_Name(c.phase()), "PHASE_"));
       if (c.socket() != 0) absl::StrAppend(&line, " socket=0x", absl::Hex(c.socket()));
+      if (c.args_size() > 0) absl::StrAppend(&line, " args=", absl::StrJoin(c.args(), ","));
       if (c.phase() == pb::PHASE_RETURN) absl::StrAppend(&line, " result=", c.result());
       if (c.error() != 0) absl::StrAppend(&line, " error=", c.error());
       break;

@@ -39,9 +39,10 @@ constexpr int kCallField = 8;
 constexpr int kProcessField = 9;
 constexpr int kEndField = 15;
 
-// The largest body a scalar-only record can have: Packet's 7 uint32, 2 uint64 and 2 enums (an enum
-// may take 10 bytes). Note has 2 uint32 and 2 sint64, LaneDef 3 uint32 and an enum.
-constexpr size_t kMaxScalarBodyBytes = 7 * (1 + 5) + 2 * (1 + 10) + 2 * (1 + 10);
+// The largest body a scalar-only record can have: Call's 3 uint32, 2 enums (an enum may take 10
+// bytes), 2 sint64 and kMaxCallArgs packed sint64. Packet has 7 uint32, 2 uint64 and 2 enums.
+constexpr size_t kMaxScalarBodyBytes =
+    3 * (1 + 5) + 2 * (1 + 10) + 2 * (1 + 10) + (1 + 1 + Recorder::kMaxCallArgs * 10);
 // Head of a scalar record: length (1 byte, see below), dt_ns field, body tag, body length.
 constexpr size_t kMaxScalarRecordBytes = 1 + (1 + 10) + 1 + 1 + kMaxScalarBodyBytes;
 // So the record length and the body length of a scalar record each fit in a one-byte varint.
@@ -323,9 +324,15 @@ void Recorder::Note(sim::VirtualTime t, LaneId lane, StringId text, int64_t a, i
 }
 
 void Recorder::Call(sim::VirtualTime t, LaneId lane, pb::CallLayer layer, StringId function,
-                    pb::CallPhase phase, int64_t socket, int64_t result, uint32_t error) {
+                    pb::CallPhase phase, int64_t socket, int64_t result, uint32_t error,
+                    absl::Span<const int64_t> args) {
   // Call {lane = 1, layer = 2, function = 3, phase = 4, sint64 socket = 5, sint64 result = 6,
-  //       error = 7}
+  //       error = 7, packed sint64 args = 8}
+  if (args.size() > kMaxCallArgs) {
+    std::fprintf(stderr, "ws2sim: trace Call record with %zu arguments (at most %zu)\n",
+                 args.size(), kMaxCallArgs);
+    std::abort();
+  }
   Emit(t, kCallField, [&](uint8_t* p) {
     p = PutField(p, 1, lane);
     p = PutField(p, 2, static_cast<uint32_t>(layer));
@@ -333,7 +340,14 @@ void Recorder::Call(sim::VirtualTime t, LaneId lane, pb::CallLayer layer, String
     p = PutField(p, 4, static_cast<uint32_t>(phase));
     p = PutField(p, 5, ZigZag(socket));
     p = PutField(p, 6, ZigZag(result));
-    return PutField(p, 7, error);
+    p = PutField(p, 7, error);
+    if (args.empty()) return p;
+    size_t packed_bytes = 0;
+    for (int64_t a : args) packed_bytes += VarintSize(ZigZag(a));
+    *p++ = static_cast<uint8_t>((8 << 3) | 2);
+    p = PutVarint(p, packed_bytes);
+    for (int64_t a : args) p = PutVarint(p, ZigZag(a));
+    return p;
   });
 }
 

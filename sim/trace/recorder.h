@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "sim/time.h"
 #include "sim/trace/trace.pb.h"
 
@@ -78,8 +79,11 @@ class Recorder {
   void Note(sim::VirtualTime t, LaneId lane, StringId text, int64_t a, int64_t b);
   // A packet event of the virtual network (sim/net); intern the flow string first.
   void Packet(sim::VirtualTime t, const PacketFields& packet);
+  // A crossing between layers. `args`: an API call's scalar arguments, at most kMaxCallArgs.
+  static constexpr size_t kMaxCallArgs = 4;
   void Call(sim::VirtualTime t, LaneId lane, pb::CallLayer layer, StringId function,
-            pb::CallPhase phase, int64_t socket, int64_t result, uint32_t error);
+            pb::CallPhase phase, int64_t socket, int64_t result, uint32_t error,
+            absl::Span<const int64_t> args = {});
   void Process(sim::VirtualTime t, LaneId lane, pb::ProcessAction action, StringId text,
                int64_t code, uint32_t pid);
   // The last record. After End, only Close may be called.

@@ -57,7 +57,7 @@ pb::TraceHeader SampleHeader() {
 // Every record kind and field: lane parents, interned strings reused, negative and extreme note
 // values, packet records with every field and extreme ids, a large dt. kSampleRecords records with
 // End, one fewer without.
-constexpr size_t kSampleRecords = 18;
+constexpr size_t kSampleRecords = 20;
 void RecordSample(Recorder& r, bool end = true) {
   r.LaneDef(At(0), 1, pb::LANE_PROCESS, "proc-1", 0);
   r.LaneDef(At(0), 2, pb::LANE_FIBER, "client-1", 1);
@@ -85,6 +85,12 @@ void RecordSample(Recorder& r, bool end = true) {
                             .id = std::numeric_limits<uint64_t>::max(),
                             .detail = std::numeric_limits<uint64_t>::max()});
   r.Note(At(kLargeNs), 0, 0, std::numeric_limits<int64_t>::max(), 0);
+  // The largest Call: every field at its widest, Recorder::kMaxCallArgs arguments.
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  const int64_t args[Recorder::kMaxCallArgs] = {kMin, kMax, 0, -1};
+  r.Call(At(kLargeNs), 2, pb::LAYER_UPCALL, r.Intern("setsockopt"), pb::PHASE_RETURN, kMin, kMax,
+         std::numeric_limits<uint32_t>::max(), args);
   if (end) r.End(At(kLargeNs + 7), pb::STOP_DEADLOCK, "s1.7.x", "all fibers blocked", 123);
 }
 
@@ -128,6 +134,17 @@ const std::vector<std::string>& SampleRecordTexts() {
            })pb",
       R"pb(dt_ns: 4611686018412377907
            note { a: 9223372036854775807 })pb",
+      R"pb(string_def { id: 7 text: "setsockopt" })pb",
+      R"pb(call {
+             lane: 2
+             layer: LAYER_UPCALL
+             function: 7
+             phase: PHASE_RETURN
+             socket: -9223372036854775808
+             result: 9223372036854775807
+             error: 4294967295
+             args: [ -9223372036854775808, 9223372036854775807, 0, -1 ]
+           })pb",
       R"pb(dt_ns: 7
            end {
              reason: STOP_DEADLOCK
@@ -263,14 +280,15 @@ TEST(TraceRoundTrip, EveryRecordKindAndField) {
   const std::vector<int64_t> times_ns = {
       0,          0,          0,          0,          0,          1000,
       12'000'250, 12'000'250, 12'000'250, 15'000'000, 15'000'000, 15'000'000,
-      15'000'000, 15'000'000, 15'010'000, 15'010'000, kLargeNs,   kLargeNs + 7};
+      15'000'000, 15'000'000, 15'010'000, 15'010'000, kLargeNs,   kLargeNs,
+      kLargeNs,   kLargeNs + 7};
   ASSERT_EQ(times_ns.size(), kSampleRecords);
   for (size_t i = 0; i < times_ns.size(); ++i) {
     EXPECT_EQ(trace.records[i].time, At(times_ns[i])) << "record " << i;
   }
 
   EXPECT_THAT(trace.strings, ElementsAre("", "proc-1", "client-1", "sleep 10us", "sent", "l1 a->b",
-                                         "tcp 10.0.0.1:49152 > 10.0.0.2:80"));
+                                         "tcp 10.0.0.1:49152 > 10.0.0.2:80", "setsockopt"));
   ASSERT_EQ(trace.lanes.size(), 3u);
   EXPECT_THAT(trace.lanes.at(1), EqualsProto(R"pb(lane: 1 kind: LANE_PROCESS name: 1)pb"));
   EXPECT_THAT(trace.lanes.at(2), EqualsProto(R"pb(lane: 2 kind: LANE_FIBER name: 2 parent: 1)pb"));
@@ -851,7 +869,11 @@ TEST(TraceDump, EveryRecordKindHasOneStableLine) {
             "#15 15.01ms packet engine corrupted id=18446744073709551615 "
             "detail=18446744073709551615\n"
             "#16 4611686018.427387907s note engine \"\" a=9223372036854775807 b=0\n"
-            "#17 4611686018.427387914s end deadlock events=123 schedule=s1.7.x "
+            "#17 4611686018.427387907s string 7 \"setsockopt\"\n"
+            "#18 4611686018.427387907s upcall client-1 setsockopt return socket=0x8000000000000000 "
+            "args=-9223372036854775808,9223372036854775807,0,-1 result=9223372036854775807 "
+            "error=4294967295\n"
+            "#19 4611686018.427387914s end deadlock events=123 schedule=s1.7.x "
             "\"all fibers blocked\"\n");
 }
 
@@ -928,8 +950,9 @@ TEST(TraceRoundTrip, CallAndProcessRecordsRoundTripAndDump) {
   rec->Process(sim::VirtualTime::Zero(), 1, pb::PROCESS_START, rec->Intern("echo_client a 7"), 0,
                4104);
   const StringId recv = rec->Intern("recv");
+  const int64_t recv_args[] = {4096, 0};
   rec->Call(sim::VirtualTime::FromNanoseconds(1000), 2, pb::LAYER_API, recv, pb::PHASE_ENTER,
-            0x104, 0, 0);
+            0x104, 0, 0, recv_args);
   rec->Call(sim::VirtualTime::FromNanoseconds(2000), 2, pb::LAYER_SPI, rec->Intern("WSPRecv"),
             pb::PHASE_RETURN, 0x104, -1, 10054);
   rec->Process(sim::VirtualTime::FromNanoseconds(3000), 1, pb::PROCESS_EXIT, 0, -3, 4104);
@@ -950,7 +973,7 @@ TEST(TraceRoundTrip, CallAndProcessRecordsRoundTripAndDump) {
   EXPECT_EQ(processes[1]->record.process().code(), -3);
   EXPECT_EQ(processes[0]->record.process().pid(), 4104u);
   EXPECT_EQ(DumpRecord(r.trace, *calls[0]), absl::StrCat("#", calls[0]->seq,
-                                                         " 1us api client/echo/main recv enter socket=0x104"));
+                                                         " 1us api client/echo/main recv enter socket=0x104 args=4096,0"));
   EXPECT_EQ(DumpRecord(r.trace, *calls[1]),
             absl::StrCat("#", calls[1]->seq,
                          " 2us spi client/echo/main WSPRecv return socket=0x104 result=-1 error=10054"));

@@ -89,11 +89,11 @@ TEST(BundledScenarios, EveryCrossingIsInTheTraceNestedAsTheCallsAre) {
   auto at = [&](const std::string& text) {
     return std::find(lines.begin(), lines.end(), text) - lines.begin();
   };
-  const auto api_enter = at("0 api server/echo/main socket enter");
+  const auto api_enter = at("0 api server/echo/main socket enter args=2,1,6");
   const auto spi_enter = at("0 spi server/echo/main WSPSocket enter");
   const auto upcall = at("0 upcall server/echo/main WPUCreateSocketHandle enter");
   const auto spi_return = at("0 spi server/echo/main WSPSocket return socket=0x100 result=0");
-  const auto api_return = at("0 api server/echo/main socket return result=0");
+  const auto api_return = at("0 api server/echo/main socket return result=256");  // 0x100;
   ASSERT_LT(api_return, static_cast<long>(lines.size()));
   EXPECT_LT(api_enter, spi_enter);
   EXPECT_LT(spi_enter, upcall);
