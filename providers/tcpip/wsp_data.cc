@@ -1,0 +1,216 @@
+// The tcpip provider's data transfer: WSPSend, WSPSendTo, WSPRecv, WSPRecvFrom (S1 §3.1.20-3.1.23;
+// SPEC 2.17, 2.18, 2.20).
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "providers/tcpip/wsp_internal.h"
+
+namespace ws2sim::providers::tcpip {
+
+// --- Data ------------------------------------------------------------------------------------
+
+namespace {
+
+// Bytes of the WSABUF array as one span: the caller's own buffer when there is one (no copy, the
+// common send/WSASend case), else a gathered copy owned by this object.
+class Gathered {
+ public:
+  Gathered(LPWSABUF buffers, DWORD count) {
+    if (count == 1) {
+      bytes_ = {reinterpret_cast<const uint8_t*>(buffers[0].buf), static_cast<size_t>(buffers[0].len)};
+      return;
+    }
+    for (DWORD i = 0; i < count; ++i) {
+      copy_.insert(copy_.end(), buffers[i].buf, buffers[i].buf + buffers[i].len);
+    }
+    bytes_ = copy_;
+  }
+  absl::Span<const uint8_t> bytes() const { return bytes_; }
+  size_t size() const { return bytes_.size(); }
+
+ private:
+  std::vector<uint8_t> copy_;
+  absl::Span<const uint8_t> bytes_;
+};
+
+// Copies `data` into the WSABUF array; returns the bytes copied.
+size_t Scatter(absl::Span<const uint8_t> data, LPWSABUF buffers, DWORD count) {
+  size_t done = 0;
+  for (DWORD i = 0; i < count && done < data.size(); ++i) {
+    const size_t n = std::min<size_t>(static_cast<size_t>(buffers[i].len), data.size() - done);
+    std::memcpy(buffers[i].buf, data.data() + done, n);
+    done += n;
+  }
+  return done;
+}
+
+size_t Capacity(LPWSABUF buffers, DWORD count) {
+  size_t total = 0;
+  for (DWORD i = 0; i < count; ++i) total += static_cast<size_t>(buffers[i].len);
+  return total;
+}
+
+int SendStream(TcpipSocket* s, SOCKET handle, absl::Span<const uint8_t> data, bool oob,
+               LPDWORD sent, LPINT error) {
+  if (s->state != State::kConnected) return Fail(error, WSAENOTCONN);
+  if (oob && !OobSupported(*s)) return Fail(error, WSAEOPNOTSUPP);
+  if (s->shut_send) return Fail(error, WSAESHUTDOWN);
+  if (DroppedByKeepAlive(*s)) return Fail(error, WSAENOTCONN);  // dropped before this call
+  size_t done = 0;
+  for (;;) {
+    const TcpIoResult r = s->connection->Send(data.subspan(done), oob);
+    if (!r.ok() && r.error != TcpError::kWouldBlock) return Fail(error, TcpErrorCode(r.error));
+    done += r.bytes;
+    if (done == data.size()) break;
+    if (s->nonblocking) {  // a short send, or WSAEWOULDBLOCK when nothing fit
+      if (done == 0) return Fail(error, WSAEWOULDBLOCK);
+      break;
+    }
+    s->stack->Wait({s}, absl::StrCat("send on socket 0x", absl::Hex(handle)));
+  }
+  *sent = static_cast<DWORD>(done);
+  return 0;
+}
+
+}  // namespace
+
+int WSPAPI WSPSend(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
+                   LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                   LPINT error) {
+  if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
+  TcpipSocket* s = Lookup(handle, error);
+  if (s == nullptr) return SOCKET_ERROR;
+  const Gathered data(buffers, count);
+  if (s->is_stream()) return SendStream(s, handle, data.bytes(), (flags & MSG_OOB) != 0, sent, error);
+  if ((flags & MSG_OOB) != 0) return Fail(error, WSAEOPNOTSUPP);  // stream only (S1 §3.1.22)
+  if (!s->remote) return Fail(error, WSAENOTCONN);
+  if (s->shut_send) return Fail(error, WSAESHUTDOWN);
+  const int rc = s->stack->SendDatagram(s, *s->remote, data.bytes());
+  if (rc != 0) return Fail(error, rc);
+  *sent = static_cast<DWORD>(data.size());
+  return 0;
+}
+
+int WSPAPI WSPSendTo(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
+                     const struct sockaddr* to, int tolen, LPWSAOVERLAPPED overlapped,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error) {
+  TcpipSocket* s = Lookup(handle, error);
+  if (s == nullptr) return SOCKET_ERROR;
+  if (s->is_stream()) {  // the destination is ignored on a connected stream (S1 §3.1.23)
+    return WSPSend(handle, buffers, count, sent, flags, overlapped, routine, error);
+  }
+  if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
+  if ((flags & MSG_OOB) != 0) return Fail(error, WSAEOPNOTSUPP);  // stream only (S1 §3.1.22)
+  Endpoint e;
+  if (to == nullptr) {
+    // No destination on an unconnected datagram socket (S1 §3.1.23; SPEC 2.18).
+    if (!s->remote) return Fail(error, WSAEDESTADDRREQ);
+    e = *s->remote;
+  } else if (!ParseAddress(*s, to, tolen, &e)) {
+    return Fail(error, WSAEFAULT);
+  }
+  if (e.address.IsUnspecified() || e.port == 0) return Fail(error, WSAEADDRNOTAVAIL);
+  if (s->shut_send) return Fail(error, WSAESHUTDOWN);
+  if (const int rc = EnsureBound(s); rc != 0) return Fail(error, rc);
+  const Gathered data(buffers, count);
+  if (const int rc = s->stack->SendDatagram(s, e, data.bytes()); rc != 0) return Fail(error, rc);
+  *sent = static_cast<DWORD>(data.size());
+  return 0;
+}
+
+namespace {
+
+int RecvStream(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received,
+               LPINT flags, LPINT error) {
+  if (s->state == State::kListening || s->connection == nullptr) return Fail(error, WSAENOTCONN);
+  if ((*flags & MSG_OOB) != 0 && !OobSupported(*s)) return Fail(error, WSAEOPNOTSUPP);
+  if (s->shut_receive) return Fail(error, WSAESHUTDOWN);
+  if (DroppedByKeepAlive(*s)) return Fail(error, WSAENOTCONN);  // dropped before this call
+  const TcpRecvFlags rf{(*flags & MSG_PEEK) != 0, (*flags & MSG_OOB) != 0};
+  // One WSABUF (recv, most WSARecv calls) is received into directly; several go through a
+  // scratch buffer that is scattered afterwards.
+  std::unique_ptr<uint8_t[]> scratch;
+  absl::Span<uint8_t> target;
+  if (count == 1) {
+    target = {reinterpret_cast<uint8_t*>(buffers[0].buf), static_cast<size_t>(buffers[0].len)};
+  } else {
+    const size_t capacity = Capacity(buffers, count);
+    scratch.reset(new uint8_t[capacity]);  // no zero-fill: Recv writes what it reports
+    target = {scratch.get(), capacity};
+  }
+  for (;;) {
+    const TcpIoResult r = s->connection->Recv(target, rf);
+    if (r.ok()) {  // bytes, or 0 = the peer closed gracefully (S1 §3.1.20)
+      *received = static_cast<DWORD>(
+          count == 1 ? r.bytes : Scatter(absl::MakeConstSpan(target).first(r.bytes), buffers, count));
+      *flags = 0;
+      return 0;
+    }
+    if (r.error != TcpError::kWouldBlock) return Fail(error, TcpErrorCode(r.error));
+    if (s->nonblocking) return Fail(error, WSAEWOULDBLOCK);
+    s->stack->Wait({s}, absl::StrCat("recv on socket 0x", absl::Hex(handle)));
+  }
+}
+
+// WSPRecv's input flags (D-79): MSG_PEEK, MSG_OOB, MSG_INTERRUPT; anything else is not supported.
+bool RecvFlagsSupported(int flags) {
+  return (flags & ~(MSG_PEEK | MSG_OOB | MSG_INTERRUPT)) == 0;
+}
+
+int RecvDatagram(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received,
+                 LPINT flags, struct sockaddr* from, LPINT fromlen, LPINT error) {
+  if ((*flags & MSG_OOB) != 0) return Fail(error, WSAEOPNOTSUPP);  // stream only (S1 §3.1.20)
+  if (s->shut_receive) return Fail(error, WSAESHUTDOWN);
+  if (!s->local) return Fail(error, WSAEINVAL);  // recvfrom on an unbound datagram socket
+  if (from != nullptr && (fromlen == nullptr || *fromlen < AddressBytes(s->family))) {
+    return Fail(error, WSAEFAULT);
+  }
+  while (s->datagrams.empty()) {
+    if (s->nonblocking) return Fail(error, WSAEWOULDBLOCK);
+    s->stack->Wait({s}, absl::StrCat("recvfrom on socket 0x", absl::Hex(handle)));
+  }
+  const Datagram& d = s->datagrams.front();
+  const size_t copied = Scatter(d.payload, buffers, count);
+  if (from != nullptr) WriteAddress(d.from, from, fromlen);
+  const bool truncated = copied < d.payload.size();
+  *received = static_cast<DWORD>(copied);
+  if ((*flags & MSG_PEEK) == 0) {
+    s->queued_bytes -= d.payload.size();
+    s->datagrams.pop_front();  // the rest of a truncated datagram is lost (S1 §3.1.21)
+  }
+  *flags = 0;
+  return truncated ? Fail(error, WSAEMSGSIZE) : 0;
+}
+
+}  // namespace
+
+int WSPAPI WSPRecv(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
+                   LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                   LPINT error) {
+  if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
+  TcpipSocket* s = Lookup(handle, error);
+  if (s == nullptr) return SOCKET_ERROR;
+  if (!RecvFlagsSupported(*flags)) return Fail(error, WSAEOPNOTSUPP);
+  if (s->is_stream()) return RecvStream(s, handle, buffers, count, received, flags, error);
+  // A datagram socket receives once bound (from its default peer only, if connected); unbound,
+  // it fails with WSAEINVAL (S1 §3.1.20; SPEC 2.17; D-49).
+  return RecvDatagram(s, handle, buffers, count, received, flags, nullptr, nullptr, error);
+}
+
+int WSPAPI WSPRecvFrom(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
+                       struct sockaddr* from, LPINT fromlen, LPWSAOVERLAPPED overlapped,
+                       LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error) {
+  if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
+  TcpipSocket* s = Lookup(handle, error);
+  if (s == nullptr) return SOCKET_ERROR;
+  if (!RecvFlagsSupported(*flags)) return Fail(error, WSAEOPNOTSUPP);
+  if (s->is_stream()) {  // lpFrom and lpFromlen are ignored (S1 §3.1.21; SPEC 2.17)
+    return RecvStream(s, handle, buffers, count, received, flags, error);
+  }
+  return RecvDatagram(s, handle, buffers, count, received, flags, from, fromlen, error);
+}
+
+}  // namespace ws2sim::providers::tcpip

@@ -1,0 +1,90 @@
+// What the tcpip provider's WSP* files share: the upcall table the DLL gave WSPStartup, socket
+// lookup through the handle context, sockaddr conversion, error mapping, the readiness tests
+// select and the notifications use, and the WSP functions WSPStartup puts in the table.
+#ifndef WS2SIM_PROVIDERS_TCPIP_WSP_INTERNAL_H_
+#define WS2SIM_PROVIDERS_TCPIP_WSP_INTERNAL_H_
+
+#include "providers/tcpip/tcpip_provider.h"
+#include "sim/host_context.h"
+// The guest headers last: their macros rename socket, bind, select, ...
+#include "model/include/ws2spi.h"
+
+namespace ws2sim::providers::tcpip {
+
+using State = TcpipSocket::State;
+
+// The DLL's upcalls, from WSPStartup (one DLL model serves every process).
+extern WSPUPCALLTABLE g_upcalls;
+
+// The provider's socket behind handle `s` (WPUQuerySocketHandleContext); null with *error
+// WSAENOTSOCK.
+TcpipSocket* Lookup(SOCKET s, LPINT error);
+// Sets *error = code and returns SOCKET_ERROR.
+int Fail(LPINT error, int code);
+int WinsockFamily(sim::net::Family f);  // AF_INET / AF_INET6
+int AddressBytes(sim::net::Family f);   // sizeof sockaddr_in / sockaddr_in6: 16 / 28
+// A sockaddr of the socket's family, checked as S1 §3.1.1 says: the first two bytes must be the
+// family, namelen at least the family's address size. False: WSAEFAULT.
+bool ParseAddress(const TcpipSocket& s, const struct sockaddr* name, int namelen, Endpoint* out);
+// Writes `e` as a sockaddr; false (WSAEFAULT) when *namelen is too small.
+bool WriteAddress(const Endpoint& e, struct sockaddr* name, LPINT namelen);
+// The WSA error code of a TCP engine error (0 for none).
+int TcpErrorCode(TcpError e);
+// Binds an unbound socket to the wildcard address and an ephemeral port (implicit bind).
+int EnsureBound(TcpipSocket* s);
+// MSG_OOB needs a stream socket whose protocol has XP_EXPEDITED_DATA (S1 §3.1.20, §3.1.22;
+// D-30, D-57).
+bool OobSupported(const TcpipSocket& s);
+// A connection dropped by keep-alive: a call in progress when it happened fails with
+// WSAENETRESET, later calls with WSAENOTCONN (S1 §3.1.5; SPEC 2.17, 3.1; D-96).
+bool DroppedByKeepAlive(const TcpipSocket& s);
+
+// Readiness as WSPSelect reports it (S1 §3.1.8; SPEC 2.16).
+bool Readable(const TcpipSocket& s);
+bool Writable(const TcpipSocket& s);
+bool Exceptional(const TcpipSocket& s);
+
+// The WSPPROC_TABLE entries (S1 §3.1; SPEC 2.2-2.22), by file.
+// wsp.cc
+int WSPAPI WSPCleanup(LPINT error);
+// wsp_sockets.cc: lifetime, naming, connections
+SOCKET WSPAPI WSPSocket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, int flags,
+                        LPINT error);
+int WSPAPI WSPCloseSocket(SOCKET handle, LPINT error);
+int WSPAPI WSPBind(SOCKET handle, const struct sockaddr* name, int namelen, LPINT error);
+int WSPAPI WSPGetSockName(SOCKET handle, struct sockaddr* name, LPINT namelen, LPINT error);
+int WSPAPI WSPGetPeerName(SOCKET handle, struct sockaddr* name, LPINT namelen, LPINT error);
+int WSPAPI WSPListen(SOCKET handle, int backlog, LPINT error);
+SOCKET WSPAPI WSPAccept(SOCKET handle, struct sockaddr* addr, LPINT addrlen,
+                        LPCONDITIONPROC condition, DWORD_PTR callback_data, LPINT error);
+int WSPAPI WSPConnect(SOCKET handle, const struct sockaddr* name, int namelen,
+                      LPWSABUF caller_data, LPWSABUF callee_data, GROUP g, LPQOS sqos,
+                      LPQOS gqos, LPINT error);
+int WSPAPI WSPShutdown(SOCKET handle, int how, LPINT error);
+// wsp_data.cc
+int WSPAPI WSPSend(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
+                   LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                   LPINT error);
+int WSPAPI WSPSendTo(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
+                     const struct sockaddr* to, int tolen, LPWSAOVERLAPPED overlapped,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error);
+int WSPAPI WSPRecv(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
+                   LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                   LPINT error);
+int WSPAPI WSPRecvFrom(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received,
+                       LPINT flags, struct sockaddr* from, LPINT fromlen,
+                       LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                       LPINT error);
+// wsp_select.cc
+int WSPAPI WSPSelect(int nfds, fd_set* readfds, fd_set* writefds, fd_set* exceptfds,
+                     const struct timeval* timeout, LPINT error);
+int WSPAPI WSPIoctl(SOCKET handle, LONG cmd, u_long* argp, LPINT error);
+// wsp_options.cc
+int WSPAPI WSPGetSockOpt(SOCKET handle, int level, int optname, char* optval, LPINT optlen,
+                         LPINT error);
+int WSPAPI WSPSetSockOpt(SOCKET handle, int level, int optname, const char* optval, int optlen,
+                         LPINT error);
+
+}  // namespace ws2sim::providers::tcpip
+
+#endif  // WS2SIM_PROVIDERS_TCPIP_WSP_INTERNAL_H_
