@@ -71,6 +71,7 @@ TcpipSocket* TcpipStack::NewSocket(uint32_t owner_pid) {
 }
 
 void TcpipStack::DestroySocket(TcpipSocket* socket) {
+  socket->events.Cancel();
   Unbind(socket);
   if (socket->connection != nullptr) Orphan(socket);
   if (socket->listener != nullptr) socket->listener->Close();
@@ -256,6 +257,7 @@ TcpConnection* TcpipStack::StartConnection(TcpipSocket* socket) {
   socket->connection->SetEventCallback([this, tag](TcpEvent e) { OnConnectionEvent(tag, e); });
   Register(tag, tuple, socket);
   socket->state = TcpipSocket::State::kConnecting;
+  socket->connect_attempted = true;
   socket->connection->Connect();
   return socket->connection.get();
 }
@@ -416,6 +418,7 @@ int TcpipStack::SendDatagram(TcpipSocket* socket, const Endpoint& to,
 
 void TcpipStack::WakeAll(TcpipSocket* socket) {
   for (sim::FiberId f : std::vector<sim::FiberId>(socket->waiters)) scheduler().Unpark(f);
+  if (socket_changed_) socket_changed_(socket);
 }
 
 void TcpipStack::Wait(const std::vector<TcpipSocket*>& sockets, absl::string_view reason,

@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/functional/any_invocable.h"
+#include "providers/common/network_events.h"
 #include "providers/tcpip/tcp_connection.h"
 #include "providers/tcpip/tcp_listener.h"
 #include "sim/net/host.h"
@@ -95,6 +97,11 @@ struct TcpipSocket {
 
   std::vector<sim::FiberId> waiters;
 
+  // Notifications (wsp_notify.cc).
+  providers::NetworkEvents events;
+  bool connect_attempted = false;  // WSPConnect started a connection (FD_CONNECT is due once)
+  bool connect_signalled = false;  // its FD_WRITE occurrence at connect completion was raised
+
   bool is_stream() const { return type == 1; }
 };
 
@@ -138,7 +145,12 @@ class TcpipStack {
   // UDP: sends one datagram; errors as WSA codes (WSAENETUNREACH, WSAEMSGSIZE).
   int SendDatagram(TcpipSocket* socket, const Endpoint& to, absl::Span<const uint8_t> payload);
 
+  // Wakes every fiber waiting on `socket`, then runs the socket-changed hook.
   void WakeAll(TcpipSocket* socket);
+  // Called with a socket whenever its state may have changed (notifications, overlapped I/O).
+  void SetSocketChangedHook(absl::AnyInvocable<void(TcpipSocket*)> hook) {
+    socket_changed_ = std::move(hook);
+  }
   // Parks the calling fiber on `socket` (and on `also`, for select) until one is woken or
   // `deadline` passes.
   void Wait(const std::vector<TcpipSocket*>& sockets, absl::string_view reason,
@@ -164,6 +176,7 @@ class TcpipStack {
   };
 
   sim::net::Host& host_;
+  absl::AnyInvocable<void(TcpipSocket*)> socket_changed_;
   sim::Rng isn_rng_;
   sim::LaneId lane_;
   uint64_t next_tag_ = 1;

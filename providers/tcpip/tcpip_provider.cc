@@ -1,5 +1,7 @@
 #include "providers/tcpip/tcpip_provider.h"
 
+#include "providers/tcpip/wsp_internal.h"  // OnSocketChanged; the guest headers come last
+
 namespace ws2sim::providers::tcpip {
 namespace {
 TcpipProvider* g_active = nullptr;
@@ -16,7 +18,10 @@ TcpipProvider* TcpipProvider::Active() { return g_active; }
 
 TcpipStack& TcpipProvider::StackFor(sim::net::Host& host) {
   std::unique_ptr<TcpipStack>& stack = stacks_[host.name()];
-  if (stack == nullptr) stack = std::make_unique<TcpipStack>(host, seed_);
+  if (stack == nullptr) {
+    stack = std::make_unique<TcpipStack>(host, seed_);
+    stack->SetSocketChangedHook(&OnSocketChanged);
+  }
   return *stack;
 }
 

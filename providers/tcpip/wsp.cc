@@ -1,7 +1,7 @@
 // The tcpip provider's SPI: WSPStartup and the 30 WSPPROC_TABLE functions (S1 §3.1; SPEC 2.1-2.22,
 // 3.1; S4). Win32 profile: blocking calls block in the provider (the calling fiber parks until the
 // socket's state lets the call complete). Slots this issue does not implement answer
-// WSAEOPNOTSUPP: WSPAsyncSelect, WSPEventSelect, WSPEnumNetworkEvents, WSPGetOverlappedResult,
+// WSAEOPNOTSUPP: WSPGetOverlappedResult,
 // WSPDuplicateSocket, WSPJoinLeaf, WSPGetQOSByName, WSPRecvDisconnect, WSPSendDisconnect,
 // WSPAddressToString, WSPStringToAddress, WSPCancelBlockingCall.
 #include <cstring>
@@ -78,15 +78,15 @@ int WSPAPI WSPStartup(WORD version_requested, LPWSADATA data, LPWSAPROTOCOL_INFO
 
   table->lpWSPAccept = &WSPAccept;
   table->lpWSPAddressToString = Unsupported<LPWSPADDRESSTOSTRING>();
-  table->lpWSPAsyncSelect = Unsupported<LPWSPASYNCSELECT>();
+  table->lpWSPAsyncSelect = &WSPAsyncSelect;
   table->lpWSPBind = &WSPBind;
   table->lpWSPCancelBlockingCall = Unsupported<LPWSPCANCELBLOCKINGCALL>();
   table->lpWSPCleanup = &WSPCleanup;
   table->lpWSPCloseSocket = &WSPCloseSocket;
   table->lpWSPConnect = &WSPConnect;
   table->lpWSPDuplicateSocket = Unsupported<LPWSPDUPLICATESOCKET>();
-  table->lpWSPEnumNetworkEvents = Unsupported<LPWSPENUMNETWORKEVENTS>();
-  table->lpWSPEventSelect = Unsupported<LPWSPEVENTSELECT>();
+  table->lpWSPEnumNetworkEvents = &WSPEnumNetworkEvents;
+  table->lpWSPEventSelect = &WSPEventSelect;
   table->lpWSPGetOverlappedResult = Unsupported<LPWSPGETOVERLAPPEDRESULT, FALSE>();
   table->lpWSPGetPeerName = &WSPGetPeerName;
   table->lpWSPGetSockName = &WSPGetSockName;

@@ -77,7 +77,9 @@ int SendStream(TcpipSocket* s, SOCKET handle, absl::Span<const uint8_t> data, bo
 
 }  // namespace
 
-int WSPAPI WSPSend(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
+namespace {
+
+int WSPSendCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
                    LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
                    LPINT error) {
   if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
@@ -94,13 +96,13 @@ int WSPAPI WSPSend(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, i
   return 0;
 }
 
-int WSPAPI WSPSendTo(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
+int WSPSendToCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
                      const struct sockaddr* to, int tolen, LPWSAOVERLAPPED overlapped,
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error) {
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return SOCKET_ERROR;
   if (s->is_stream()) {  // the destination is ignored on a connected stream (S1 §3.1.23)
-    return WSPSend(handle, buffers, count, sent, flags, overlapped, routine, error);
+    return WSPSendCall(handle, buffers, count, sent, flags, overlapped, routine, error);
   }
   if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
   if ((flags & MSG_OOB) != 0) return Fail(error, WSAEOPNOTSUPP);  // stream only (S1 §3.1.22)
@@ -187,7 +189,7 @@ int RecvDatagram(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, L
 
 }  // namespace
 
-int WSPAPI WSPRecv(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
+int WSPRecvCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
                    LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
                    LPINT error) {
   if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
@@ -200,7 +202,7 @@ int WSPAPI WSPRecv(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD receive
   return RecvDatagram(s, handle, buffers, count, received, flags, nullptr, nullptr, error);
 }
 
-int WSPAPI WSPRecvFrom(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
+int WSPRecvFromCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
                        struct sockaddr* from, LPINT fromlen, LPWSAOVERLAPPED overlapped,
                        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error) {
   if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
@@ -211,6 +213,45 @@ int WSPAPI WSPRecvFrom(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD rec
     return RecvStream(s, handle, buffers, count, received, flags, error);
   }
   return RecvDatagram(s, handle, buffers, count, received, flags, from, fromlen, error);
+}
+
+}  // namespace
+
+// The re-enabling functions of S1 §3.1.12 / §3.1.18 (SPEC 2.11 rule 4): every call re-enables its
+// events, even a failing one.
+int WSPAPI WSPSend(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
+                   LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                   LPINT error) {
+  const int rc = WSPSendCall(handle, buffers, count, sent, flags, overlapped, routine, error);
+  Reenable(handle, FD_WRITE, rc == SOCKET_ERROR ? *error : 0);
+  return rc;
+}
+
+int WSPAPI WSPSendTo(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
+                     const struct sockaddr* to, int tolen, LPWSAOVERLAPPED overlapped,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error) {
+  const int rc = WSPSendToCall(handle, buffers, count, sent, flags, to, tolen, overlapped,
+                               routine, error);
+  Reenable(handle, FD_WRITE, rc == SOCKET_ERROR ? *error : 0);
+  return rc;
+}
+
+int WSPAPI WSPRecv(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
+                   LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                   LPINT error) {
+  const int rc = WSPRecvCall(handle, buffers, count, received, flags, overlapped, routine, error);
+  Reenable(handle, FD_READ | FD_OOB, rc == SOCKET_ERROR ? *error : 0);
+  return rc;
+}
+
+int WSPAPI WSPRecvFrom(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received,
+                       LPINT flags, struct sockaddr* from, LPINT fromlen,
+                       LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                       LPINT error) {
+  const int rc = WSPRecvFromCall(handle, buffers, count, received, flags, from, fromlen,
+                                 overlapped, routine, error);
+  Reenable(handle, FD_READ | FD_OOB, rc == SOCKET_ERROR ? *error : 0);  // D-40: FD_OOB too
+  return rc;
 }
 
 }  // namespace ws2sim::providers::tcpip

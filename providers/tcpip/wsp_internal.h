@@ -44,6 +44,24 @@ bool Readable(const TcpipSocket& s);
 bool Writable(const TcpipSocket& s);
 bool Exceptional(const TcpipSocket& s);
 
+// Notifications (wsp_notify.cc; SPEC 2.11-2.15).
+// What holds on `s` now, for its NetworkEvents.
+providers::NetworkEvents::Conditions ConditionsOf(const TcpipSocket& s);
+// `s` may have changed (a network event, or a call): progresses its overlapped operations, then
+// delivers its due notifications. The stack calls it on every state change of a socket.
+void OnSocketChanged(TcpipSocket* s);
+// A re-enabling function ran on `handle` and failed with `error` (0: succeeded).
+void Reenable(SOCKET handle, long events, int error);
+// A socket accepted from `listener` takes its registration and gets its first FD_WRITE (Win32,
+// S1 §3.1.12, §3.1.18; SPEC 2.6 step 8).
+void InheritNotifications(const TcpipSocket& listener, TcpipSocket* accepted);
+
+// Overlapped operations (wsp_overlapped.cc; SPEC 2.19).
+// Completes what the socket's state now allows of its pending operations, in submission order.
+void ProgressOverlapped(TcpipSocket* s);
+// Completes every pending operation with WSA_OPERATION_ABORTED (closesocket, D-14).
+void CancelOverlapped(TcpipSocket* s);
+
 // The WSPPROC_TABLE entries (S1 §3.1; SPEC 2.2-2.22), by file.
 // wsp.cc
 int WSPAPI WSPCleanup(LPINT error);
@@ -79,6 +97,11 @@ int WSPAPI WSPRecvFrom(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD rec
 int WSPAPI WSPSelect(int nfds, fd_set* readfds, fd_set* writefds, fd_set* exceptfds,
                      const struct timeval* timeout, LPINT error);
 int WSPAPI WSPIoctl(SOCKET handle, LONG cmd, u_long* argp, LPINT error);
+// wsp_notify.cc
+int WSPAPI WSPAsyncSelect(SOCKET handle, HWND hwnd, unsigned int msg, LONG events, LPINT error);
+int WSPAPI WSPEventSelect(SOCKET handle, WSAEVENT event, LONG events, LPINT error);
+int WSPAPI WSPEnumNetworkEvents(SOCKET handle, WSAEVENT event, LPWSANETWORKEVENT network_events,
+                                LPINT count, LPINT error);
 // wsp_options.cc
 int WSPAPI WSPGetSockOpt(SOCKET handle, int level, int optname, char* optval, LPINT optlen,
                          LPINT error);

@@ -86,6 +86,8 @@ int WSPAPI WSPCloseSocket(SOCKET handle, LPINT error) {
       s->connection->Close();  // SO_DONTLINGER: return now, data still drains (S1 §3.1.2)
     }
   }
+  s->events.Cancel();    // no message is posted after closesocket
+  CancelOverlapped(s);   // pending operations complete with WSA_OPERATION_ABORTED (D-14)
   g_upcalls.lpWPUCloseSocketHandle(handle, error);
   stack.DestroySocket(s);
   return 0;
@@ -133,8 +135,10 @@ int WSPAPI WSPListen(SOCKET handle, int backlog, LPINT error) {
   return 0;
 }
 
-SOCKET WSPAPI WSPAccept(SOCKET handle, struct sockaddr* addr, LPINT addrlen,
-                        LPCONDITIONPROC condition, DWORD_PTR callback_data, LPINT error) {
+namespace {
+
+SOCKET AcceptCall(SOCKET handle, struct sockaddr* addr, LPINT addrlen, LPCONDITIONPROC condition,
+                  DWORD_PTR callback_data, LPINT error) {
   (void)condition;  // conditional acceptance arrives with the notification machinery (issue 4)
   (void)callback_data;
   TcpipSocket* s = Lookup(handle, error);
@@ -198,6 +202,7 @@ SOCKET WSPAPI WSPAccept(SOCKET handle, struct sockaddr* addr, LPINT addrlen,
       }
       accepted->handle = h;
       if (addr != nullptr) WriteAddress(*accepted->remote, addr, addrlen);
+      InheritNotifications(*s, accepted);
       return h;
     }
     if (s->nonblocking) {
@@ -210,6 +215,16 @@ SOCKET WSPAPI WSPAccept(SOCKET handle, struct sockaddr* addr, LPINT addrlen,
       return INVALID_SOCKET;
     }
   }
+}
+
+}  // namespace
+
+// Re-enables FD_ACCEPT, except when the call fails with WSATRY_AGAIN (S1 §3.1.11; SPEC 2.6).
+SOCKET WSPAPI WSPAccept(SOCKET handle, struct sockaddr* addr, LPINT addrlen,
+                        LPCONDITIONPROC condition, DWORD_PTR callback_data, LPINT error) {
+  const SOCKET accepted = AcceptCall(handle, addr, addrlen, condition, callback_data, error);
+  Reenable(handle, FD_ACCEPT, accepted == INVALID_SOCKET ? *error : 0);
+  return accepted;
 }
 
 int WSPAPI WSPConnect(SOCKET handle, const struct sockaddr* name, int namelen, LPWSABUF caller_data,

@@ -1,0 +1,2 @@
+// Tests for this area arrive with issue 4.
+#include "tests/world/winsock_harness.h"
