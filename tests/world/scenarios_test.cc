@@ -2,6 +2,7 @@
 // (scenario, seed): the same seed gives the same trace bytes, a replayed schedule the same run.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -31,12 +32,52 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
+// Every file of scenarios/examples, in name order.
+std::vector<std::string> ExampleNames() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(kExamples)) {
+    if (entry.path().extension() == ".textproto") names.push_back(entry.path().filename());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 TEST(BundledScenarios, EveryOnePasses) {
-  for (const char* name : {"echo_clean.textproto", "echo_lossy.textproto", "closed_port.textproto",
-                           "hundred_clients.textproto"}) {
+  const std::vector<std::string> names = ExampleNames();
+  EXPECT_GE(names.size(), 5u);
+  for (const std::string& name : names) {
     RunReport r = RunExample(name);
     EXPECT_TRUE(r.ok()) << name << ":\n" << FormatReport(r, name);
   }
+}
+
+// The lines of the trace dump of a run of `name`.
+std::vector<std::string> DumpOf(const std::string& name) {
+  const std::string path = testing::TempDir() + "/" + name + ".w2t";
+  RunReport r = RunExample(name, {.trace_path = path});
+  EXPECT_TRUE(r.ok()) << FormatReport(r, name);
+  trace::ReadResult t = trace::ReadTraceFile(path);
+  EXPECT_TRUE(t.status.ok()) << t.status;
+  std::vector<std::string> lines;
+  for (const trace::TraceRecord& rec : t.trace.records) lines.push_back(trace::DumpRecord(t.trace, rec));
+  std::remove(path.c_str());
+  return lines;
+}
+
+size_t CountContaining(const std::vector<std::string>& lines, const std::string& text) {
+  return static_cast<size_t>(std::count_if(lines.begin(), lines.end(), [&](const std::string& l) {
+    return l.find(text) != std::string::npos;
+  }));
+}
+
+TEST(BundledScenarios, EventSelectServerLivesThroughWouldBlockAndFdWrite) {
+  const std::vector<std::string> lines = DumpOf("event_select_echo.textproto");
+  // Full send buffers (WSAEWOULDBLOCK = 10035), each later announced by an FD_WRITE that the
+  // provider records and signals through WPUSetEvent.
+  EXPECT_GT(CountContaining(lines, "api server/events/main send return"), 0u);
+  EXPECT_GT(CountContaining(lines, "error=10035"), 10u);
+  EXPECT_GT(CountContaining(lines, "upcall engine WPUSetEvent enter"), 10u);
+  EXPECT_EQ(CountContaining(lines, "process server/events exit pid="), 1u);
 }
 
 TEST(BundledScenarios, LossyEchoCompletesByteExactThroughLoss) {
