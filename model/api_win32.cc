@@ -1,7 +1,9 @@
 // The Win32 functions Winsock programs use (DESIGN.md section 7): last error, time, sleeping,
 // threads, events, waits and critical sections, all in virtual time on the calling fiber.
+#include <algorithm>
 #include <memory>
 
+#include "sim/fiber.h"
 #include "model/api_context.h"
 
 using ws2sim::model::ApiContext;
@@ -66,11 +68,20 @@ BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER* counter) {
 
 DWORD WINAPI GetCurrentThreadId(void) { return ApiContext("GetCurrentThreadId").thread.tid; }
 
-HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T, LPTHREAD_START_ROUTINE start,
-                           LPVOID param, DWORD, LPDWORD thread_id) {
-  ApiContext ctx("CreateThread");
+// dwStackSize is the initial commit, and the reservation grows to hold it; with
+// STACK_SIZE_PARAM_IS_A_RESERVATION it is the reservation itself (at least 64 KiB). The
+// simulated thread's stack is that reservation.
+HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T stack_size, LPTHREAD_START_ROUTINE start,
+                           LPVOID param, DWORD flags, LPDWORD thread_id) {
+  ApiContext ctx("CreateThread", 0, {static_cast<int64_t>(stack_size), flags});
+  size_t stack_bytes = 0;  // the default reservation
+  if ((flags & STACK_SIZE_PARAM_IS_A_RESERVATION) != 0 && stack_size != 0) {
+    stack_bytes = std::max<size_t>(stack_size, 64 * 1024);
+  } else if (stack_size > sim::Fiber::DefaultStackBytes()) {
+    stack_bytes = stack_size;
+  }
   ws2sim::model::Thread* t = ctx.rt.processes().CreateThread(
-      ctx.process, [start, param] { return static_cast<uint32_t>(start(param)); });
+      ctx.process, [start, param] { return static_cast<uint32_t>(start(param)); }, stack_bytes);
   if (thread_id != nullptr) *thread_id = t->tid;
   const uint32_t handle = ctx.rt.kernel().ThreadHandle(ctx.process, *t);
   ctx.Return(handle);  // the handle value, deterministic (the HANDLE is a pointer type)

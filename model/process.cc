@@ -55,7 +55,7 @@ Process* ProcessTable::AddProcess(ProcessSpec spec, std::unique_ptr<GuestInstanc
 }
 
 Thread* ProcessTable::AddThread(Process& p, std::string name, absl::AnyInvocable<uint32_t()> body,
-                                sim::Duration start_delay) {
+                                sim::Duration start_delay, size_t stack_bytes) {
   auto t = std::make_unique<Thread>();
   t->tid = NewId();
   t->process = &p;
@@ -90,7 +90,9 @@ Thread* ProcessTable::AddThread(Process& p, std::string name, absl::AnyInvocable
     }
   };
   raw->fiber = scheduler_.Spawn(absl::StrCat(p.label_, "/", name), std::move(run),
-                                sim::SpawnOptions{.parent = p.lane_, .start_delay = start_delay});
+                                sim::SpawnOptions{.stack_bytes = stack_bytes,
+                                                  .parent = p.lane_,
+                                                  .start_delay = start_delay});
   p.threads_.push_back(raw);
   ++p.unfinished_threads_;
   if (by_fiber_.size() <= raw->fiber) by_fiber_.resize(raw->fiber + 1, nullptr);
@@ -98,9 +100,10 @@ Thread* ProcessTable::AddThread(Process& p, std::string name, absl::AnyInvocable
   return raw;
 }
 
-Thread* ProcessTable::CreateThread(Process& process, absl::AnyInvocable<uint32_t()> body) {
+Thread* ProcessTable::CreateThread(Process& process, absl::AnyInvocable<uint32_t()> body,
+                                   size_t stack_bytes) {
   return AddThread(process, absl::StrCat("thread-", process.threads_.size()), std::move(body),
-                   sim::Duration::Zero());
+                   sim::Duration::Zero(), stack_bytes);
 }
 
 bool ProcessTable::AllExited() const {

@@ -95,8 +95,10 @@ class ProcessTable {
                        absl::AnyInvocable<int(const std::vector<std::string>&)> main);
 
   // Starts a new thread of `process` running `body` at Now() (CreateThread). The thread finishes
-  // when `body` returns; its exit code is then `body`'s result.
-  Thread* CreateThread(Process& process, absl::AnyInvocable<uint32_t()> body);
+  // when `body` returns; its exit code is then `body`'s result. `stack_bytes` is its stack
+  // reservation (0: sim::Fiber::DefaultStackBytes()).
+  Thread* CreateThread(Process& process, absl::AnyInvocable<uint32_t()> body,
+                       size_t stack_bytes = 0);
 
   // The thread / process the running fiber belongs to; null in an event callback or a fiber that
   // is not a simulated thread.
@@ -135,7 +137,7 @@ class ProcessTable {
 
   // `body` returns the thread's exit code.
   Thread* AddThread(Process& p, std::string name, absl::AnyInvocable<uint32_t()> body,
-                    sim::Duration start_delay);
+                    sim::Duration start_delay, size_t stack_bytes = 0);
   Process* AddProcess(ProcessSpec spec, std::unique_ptr<GuestInstance> instance,
                       absl::AnyInvocable<int(const std::vector<std::string>&)> main);
   uint32_t NewId() {

@@ -136,6 +136,7 @@ typedef INT_PTR(FAR WINAPI *FARPROC)(void);
 
 /* CreateThread flags */
 #define CREATE_SUSPENDED 0x00000004
+#define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000
 
 /* Win32 error codes (winerror.h subset; the Winsock WSA_* codes alias these) */
 #define ERROR_SUCCESS 0
