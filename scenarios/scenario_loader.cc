@@ -171,6 +171,9 @@ class ScenarioBuilder {
         out_.somaxconn_ = s_.tcpip().somaxconn();
       }
     }
+    if (s_.has_tcpip() && s_.tcpip().has_fd_close_waits_for_data()) {
+      out_.fd_close_waits_for_data_ = s_.tcpip().fd_close_waits_for_data();
+    }
     if (!s_.has_name()) {
       root.Error("name", "missing (every scenario needs a name)");
     } else if (absl::StripAsciiWhitespace(s_.name()).empty()) {

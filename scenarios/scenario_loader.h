@@ -182,6 +182,8 @@ class Scenario {
   const sim::RunLimits& limits() const { return limits_; }
   // tcpip.somaxconn when written.
   std::optional<int> somaxconn() const { return somaxconn_; }
+  // tcpip.fd_close_waits_for_data (default true, D-42).
+  bool fd_close_waits_for_data() const { return fd_close_waits_for_data_; }
 
   // In file order: index i here is proto().hosts(i) etc.
   const std::vector<ScenarioHost>& hosts() const { return hosts_; }
@@ -201,6 +203,7 @@ class Scenario {
   std::string file_name_;
   sim::RunLimits limits_;
   std::optional<int> somaxconn_;
+  bool fd_close_waits_for_data_ = true;
   std::vector<ScenarioHost> hosts_;
   std::vector<ScenarioLink> links_;
   std::vector<ScenarioProcess> processes_;

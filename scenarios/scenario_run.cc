@@ -251,7 +251,8 @@ absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions optio
                  .recorder = recorder.get(),
                  .limits = scenario.limits(),
                  .echo = options.echo,
-                 .tcpip = {.somaxconn = options.somaxconn.value_or(scenario.somaxconn().value_or(5))},
+                 .tcpip = {.somaxconn = options.somaxconn.value_or(scenario.somaxconn().value_or(5)),
+                           .fd_close_waits_for_data = scenario.fd_close_waits_for_data()},
                  .guests_dir = options.guests_dir});
     for (size_t i = 0; i < scenario.hosts().size(); ++i) {
       const ScenarioHost& host = scenario.hosts()[i];

@@ -38,6 +38,9 @@ class TcpipProvider {
     // Descriptors one process may hold: its sockets plus its closed connections still draining
     // (S1 §3.1.2). Beyond it WSPSocket and WSPAccept fail with WSAEMFILE. WSADATA's iMaxSockets.
     int max_sockets_per_process = 0x7fff;
+    // When a graceful FD_CLOSE is delivered: true (D-42), once every received byte was read;
+    // false, at the close indication (later Windows; race R-21). The one place this is chosen.
+    bool fd_close_waits_for_data = true;
   };
 
   TcpipProvider(sim::net::Network& network, uint64_t seed, Options options);

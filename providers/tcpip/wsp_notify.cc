@@ -12,7 +12,8 @@ constexpr long kKnownEvents = FD_READ | FD_WRITE | FD_OOB | FD_ACCEPT | FD_CONNE
 
 // FD_CLOSE's error once the close is reportable (S1 §3.1.12; D-42): a reset at once
 // (WSAECONNRESET), a keep-alive or retransmission failure (WSAECONNABORTED), a graceful close
-// only after every received byte was read.
+// (0) after every received byte was read, or at the FIN when the scenario asks for later
+// Windows' timing (TcpipProvider::Options::fd_close_waits_for_data).
 std::optional<int> CloseResult(const TcpipSocket& s) {
   if (s.connection == nullptr || s.failure != TcpError::kNone) return std::nullopt;
   const TcpConnection& c = *s.connection;
@@ -26,7 +27,8 @@ std::optional<int> CloseResult(const TcpipSocket& s) {
     default:
       break;
   }
-  if (c.peer_closed() && c.ReadableBytes() == 0 && !c.HasOobByte()) return 0;
+  const bool waits = TcpipProvider::Active()->options().fd_close_waits_for_data;
+  if (c.peer_closed() && (!waits || (c.ReadableBytes() == 0 && !c.HasOobByte()))) return 0;
   return std::nullopt;
 }
 

@@ -137,6 +137,16 @@ TEST(LoadScenario, AbsentLimitsAndSeedMeanNone) {
   EXPECT_EQ(s.links()[0].forward, LinkModel{});
 }
 
+TEST(LoadScenario, TcpipParametersDefaultAndParse) {
+  const Scenario defaults = LoadOk(kTwoHosts);
+  EXPECT_FALSE(defaults.somaxconn().has_value());
+  EXPECT_TRUE(defaults.fd_close_waits_for_data());  // D-42
+  const Scenario s = LoadOk(std::string(kTwoHosts) +
+                            "tcpip { somaxconn: 100 fd_close_waits_for_data: false }\n");
+  EXPECT_EQ(s.somaxconn(), 100);
+  EXPECT_FALSE(s.fd_close_waits_for_data());
+}
+
 // ---- the error format, on the examples
 
 TEST(LoadScenarioErrors, AnUnknownHostInAnEndpointNamesFileLineColumnAndField) {

@@ -444,6 +444,26 @@ TEST_F(EventSelect, SPI_SELECT_09_SelectNeitherClearsTheRecordNorReenables) {
   Run();
 }
 
+TEST_F(EventSelect, FdCloseAtTheCloseIndicationWhenTheScenarioChoosesLaterWindowsTiming) {
+  MakeWorld(CleanLink(), 1, {.fd_close_waits_for_data = false});
+  Pair(
+      [](SOCKET s) {
+        WSAEVENT e = WSACreateEvent();
+        EXPECT_EQ(WSAEventSelect(s, e, FD_READ | FD_CLOSE), 0);
+        Sleep(1000);  // "bye" and the FIN have arrived; nothing was read
+        WSANETWORKEVENTS events;
+        EXPECT_EQ(Enum(s, e, &events), FD_READ | FD_CLOSE);
+        EXPECT_EQ(events.iErrorCode[FD_CLOSE_BIT], 0);
+        EXPECT_EQ(RecvText(s, 10), "bye");  // the data is still there to read
+      },
+      [](SOCKET s) {
+        EXPECT_EQ(SendText(s, "bye"), 3);
+        EXPECT_EQ(closesocket(s), 0);
+        Sleep(2000);
+      });
+  Run();
+}
+
 TEST_F(EventSelect, FdCloseReportsAResetWithWsaeconnresetOnce) {
   Pair(
       [](SOCKET s) {
