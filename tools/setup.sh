@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost-context-dev
   libimgui-dev libglfw3-dev libgl1-mesa-dev libgl1-mesa-dri libpng-dev xvfb xauth
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev lld
 )
 
 missing=()
