@@ -142,6 +142,10 @@ SocketHandle WinsockDll::CreateSocketHandle(uint32_t catalog_entry_id, void* con
     *error = WSAEINVAL;
     return INVALID_SOCKET;
   }
+  if (sockets_.size() >= socket_table_capacity_) {
+    *error = WSAENOBUFS;
+    return INVALID_SOCKET;
+  }
   const SocketHandle s = runtime_.processes().NewHandle();
   sockets_[s] = Socket{catalog_entry_id, entry->provider_id, context};
   runtime_.RegisterSocket(s, this);

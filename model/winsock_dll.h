@@ -81,12 +81,16 @@ class WinsockDll {
   Provider* ProviderFor(const CatalogEntry& entry, int* error);
   Provider* FindProvider(uint32_t provider_id);
 
-  // Handle table (the upcalls).
+  // Handle table (the upcalls). CreateSocketHandle: a new handle bound to `context`, or
+  // INVALID_SOCKET with WSAEINVAL (unknown catalog entry) or WSAENOBUFS (table full; S1 §4.1).
   SocketHandle CreateSocketHandle(uint32_t catalog_entry_id, void* context, int* error);
   bool CloseSocketHandle(SocketHandle s, int* error);
   const Socket* FindSocket(SocketHandle s) const;
   bool SetSocketContext(SocketHandle s, void* context, int* error);
   size_t open_sockets() const { return sockets_.size(); }
+  // How many sockets the table holds at most (default kDefaultSocketTableCapacity).
+  static constexpr size_t kDefaultSocketTableCapacity = 1 << 20;
+  void set_socket_table_capacity(size_t capacity) { socket_table_capacity_ = capacity; }
 
   // The upcall table every provider of this DLL gets (a WSPUPCALLTABLE).
   static const void* UpcallTable();
@@ -101,6 +105,7 @@ class WinsockDll {
   bool catalog_built_ = false;
   absl::btree_map<uint32_t, Provider> providers_;  // by provider id
   absl::btree_map<SocketHandle, Socket> sockets_;
+  size_t socket_table_capacity_ = kDefaultSocketTableCapacity;
 };
 
 // The protocol info record (a WSAPROTOCOL_INFOW*) of a catalog entry, as WSPSocket and

@@ -22,12 +22,15 @@ struct FakeProvider {
   int send_error = 0;  // when set, WSPSend fails with it
   WSPUPCALLTABLE upcalls{};
   std::vector<SOCKET> closed;
+  DWORD startup_entry_id = 0;  // the catalog entry WSPStartup was given
+  DWORD socket_entry_id = 0;   // the entry FakeSocket passed to WPUCreateSocketHandle
 };
 FakeProvider* g_fake = nullptr;
 
 SOCKET WSPAPI FakeSocket(int, int, int, LPWSAPROTOCOL_INFOW info, int, LPINT error) {
   if (g_fake->startups == 0) ++g_fake->calls_before_startup;
   static int contexts = 0;
+  g_fake->socket_entry_id = info->dwCatalogEntryId;
   return g_fake->upcalls.lpWPUCreateSocketHandle(info->dwCatalogEntryId, &++contexts, error);
 }
 int WSPAPI FakeClose(SOCKET s, LPINT error) {
@@ -47,9 +50,10 @@ int WSPAPI FakeSend(SOCKET, LPWSABUF buffers, DWORD, LPDWORD sent, int, LPWSAOVE
   *sent = static_cast<DWORD>(buffers[0].len);
   return 0;
 }
-int WSPAPI FakeStartup(WORD, LPWSADATA data, LPWSAPROTOCOL_INFOW, WSPUPCALLTABLE upcalls,
+int WSPAPI FakeStartup(WORD, LPWSADATA data, LPWSAPROTOCOL_INFOW info, WSPUPCALLTABLE upcalls,
                        LPWSPPROC_TABLE table) {
   ++g_fake->startups;
+  g_fake->startup_entry_id = info != nullptr ? info->dwCatalogEntryId : 0;
   g_fake->upcalls = upcalls;
   data->wVersion = g_fake->answer_version;
   data->wHighVersion = g_fake->answer_version;
@@ -264,6 +268,88 @@ TEST_F(DllTest, UpcallsReachTheSocketsDllFromANetworkEvent) {
       EXPECT_EQ(error, WSAENOTSOCK);
     });
     Sleep(1);
+    WSACleanup();
+  });
+}
+
+TEST_F(DllTest, SPI_UPCALL_01_CreatedHandlesAreUniqueAndCarryTheirContext) {
+  RunProcess([&] {
+    WSADATA d;
+    WSAStartup(MAKEWORD(2, 2), &d);
+    closesocket(socket(AF_INET, SOCK_STREAM, 0));  // starts the provider
+    int a = 1, b = 2, error = 0;
+    const SOCKET h1 = fake_.upcalls.lpWPUCreateSocketHandle(fake_.socket_entry_id, &a, &error);
+    const SOCKET h2 = fake_.upcalls.lpWPUCreateSocketHandle(fake_.socket_entry_id, &a, &error);
+    ASSERT_NE(h1, INVALID_SOCKET);
+    EXPECT_NE(h1, h2);
+    LPVOID context = nullptr;
+    EXPECT_EQ(fake_.upcalls.lpWPUQuerySocketHandleContext(h1, &context, &error), 0);
+    EXPECT_EQ(context, &a);
+    EXPECT_EQ(fake_.upcalls.lpWPUSetSocketHandleContext(h1, &b, &error), 0);
+    EXPECT_EQ(fake_.upcalls.lpWPUQuerySocketHandleContext(h1, &context, &error), 0);
+    EXPECT_EQ(context, &b);
+    WSACleanup();
+  });
+}
+
+TEST_F(DllTest, SPI_UPCALL_02_QueryingAHandleTheDllDidNotMakeFailsWithNotSock) {
+  RunProcess([&] {
+    WSADATA d;
+    WSAStartup(MAKEWORD(2, 2), &d);
+    closesocket(socket(AF_INET, SOCK_STREAM, 0));
+    const HANDLE event = CreateEventA(nullptr, TRUE, FALSE, nullptr);  // a handle, not a socket
+    LPVOID context = nullptr;
+    int error = 0;
+    EXPECT_EQ(fake_.upcalls.lpWPUQuerySocketHandleContext(
+                  static_cast<SOCKET>(reinterpret_cast<uintptr_t>(event)), &context, &error),
+              SOCKET_ERROR);
+    EXPECT_EQ(error, WSAENOTSOCK);
+    WSACleanup();
+  });
+}
+
+TEST_F(DllTest, SPI_UPCALL_03_AClosedHandleIsGoneFromTheTable) {
+  RunProcess([&] {
+    WSADATA d;
+    WSAStartup(MAKEWORD(2, 2), &d);
+    const SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    int error = 0;
+    EXPECT_EQ(fake_.upcalls.lpWPUCloseSocketHandle(s, &error), 0);
+    LPVOID context = nullptr;
+    EXPECT_EQ(fake_.upcalls.lpWPUQuerySocketHandleContext(s, &context, &error), SOCKET_ERROR);
+    EXPECT_EQ(error, WSAENOTSOCK);
+    EXPECT_EQ(send(s, "x", 1, 0), SOCKET_ERROR);  // the DLL no longer knows it
+    EXPECT_EQ(WSAGetLastError(), WSAENOTSOCK);
+    EXPECT_EQ(fake_.upcalls.lpWPUCloseSocketHandle(s, &error), SOCKET_ERROR);
+    EXPECT_EQ(error, WSAENOTSOCK);
+    WSACleanup();
+  });
+}
+
+TEST_F(DllTest, SPI_UPCALL_04_AFullSocketTableFailsWithNoBufs) {
+  RunProcess([&] {
+    WSADATA d;
+    WSAStartup(MAKEWORD(2, 2), &d);
+    runtime_.DllOf(*runtime_.processes().Current()).set_socket_table_capacity(2);
+    EXPECT_NE(socket(AF_INET, SOCK_STREAM, 0), INVALID_SOCKET);
+    EXPECT_NE(socket(AF_INET, SOCK_STREAM, 0), INVALID_SOCKET);
+    EXPECT_EQ(socket(AF_INET, SOCK_STREAM, 0), INVALID_SOCKET);
+    EXPECT_EQ(WSAGetLastError(), WSAENOBUFS);
+    int error = 0;
+    EXPECT_EQ(fake_.upcalls.lpWPUCreateSocketHandle(fake_.socket_entry_id, nullptr, &error),
+              INVALID_SOCKET);
+    EXPECT_EQ(error, WSAENOBUFS);
+    WSACleanup();
+  });
+}
+
+TEST_F(DllTest, SPI_UPCALL_08_TheStartupEntryIdIsTheOneSocketsAreCreatedWith) {
+  RunProcess([&] {
+    WSADATA d;
+    WSAStartup(MAKEWORD(2, 2), &d);
+    EXPECT_NE(socket(AF_INET, SOCK_STREAM, 0), INVALID_SOCKET);
+    EXPECT_NE(fake_.startup_entry_id, 0u);
+    EXPECT_EQ(fake_.socket_entry_id, fake_.startup_entry_id);
     WSACleanup();
   });
 }
