@@ -9,6 +9,7 @@
 
 using ws2sim::model::ApiContext;
 using ws2sim::model::CatalogEntry;
+using ws2sim::model::Dispatch;
 using ws2sim::model::WinsockDll;
 
 namespace {
@@ -28,26 +29,6 @@ int NoEntryError(const ws2sim::model::Catalog& catalog, int af, int type, int pr
   if (protocol_elsewhere) return WSAEPROTOTYPE;  // the protocol exists, for another type
   if (!family_type) return WSAESOCKTNOSUPPORT;
   return WSAEPROTONOSUPPORT;
-}
-
-// Calls `slot` of s's provider table with the trailing lpErrno; SOCKET_ERROR results become the
-// thread's last error. A provider that leaves a slot empty answers WSAEOPNOTSUPP.
-template <typename Slot, typename... Args>
-int Dispatch(ApiContext& ctx, SOCKET s, const char* function, Slot WSPPROC_TABLE::*slot,
-             Args... args) {
-  int error = 0;
-  WinsockDll::Provider* p = ctx.ProviderOf(s, &error);
-  if (p == nullptr) return ctx.Fail(error);
-  Slot fn = p->table.get()->*slot;
-  if (fn == nullptr) return ctx.Fail(WSAEOPNOTSUPP);
-  int rc;
-  {
-    auto host = ctx.OnMachine();
-    ctx.TraceSpiEnter(function, s);
-    rc = fn(s, args..., &error);
-    ctx.TraceSpiReturn(function, s, rc, rc == SOCKET_ERROR ? error : 0);
-  }
-  return rc == SOCKET_ERROR ? ctx.Fail(error) : ctx.Return(rc);
 }
 
 }  // namespace
@@ -77,7 +58,7 @@ void WSAAPI WSASetLastError(int iError) {
 
 SOCKET WSAAPI socket(int af, int type, int protocol) {
   ApiContext ctx("socket", 0, {af, type, protocol});
-  if (!ctx.dll.started()) return ctx.Fail(WSANOTINITIALISED, INVALID_SOCKET);
+  if (const int code = ctx.Unavailable(); code != 0) return ctx.Fail(code, INVALID_SOCKET);
   const CatalogEntry* entry = ctx.dll.catalog().Select(af, type, protocol);
   if (entry == nullptr) {
     return ctx.Fail(NoEntryError(ctx.dll.catalog(), af, type, protocol), INVALID_SOCKET);
@@ -117,19 +98,8 @@ int WSAAPI listen(SOCKET s, int backlog) {
 
 SOCKET WSAAPI accept(SOCKET s, struct sockaddr FAR* addr, int FAR* addrlen) {
   ApiContext ctx("accept", s);
-  int error = 0;
-  WinsockDll::Provider* p = ctx.ProviderOf(s, &error);
-  if (p == nullptr) return ctx.Fail(error, INVALID_SOCKET);
-  if (p->table->lpWSPAccept == nullptr) return ctx.Fail(WSAEOPNOTSUPP, INVALID_SOCKET);
-  SOCKET accepted;
-  {
-    auto host = ctx.OnMachine();
-    ctx.TraceSpiEnter("WSPAccept", s);
-    accepted = p->table->lpWSPAccept(s, addr, addrlen, nullptr, 0, &error);
-    ctx.TraceSpiReturn("WSPAccept", s, accepted == INVALID_SOCKET ? -1 : accepted,
-                       accepted == INVALID_SOCKET ? error : 0);
-  }
-  return accepted == INVALID_SOCKET ? ctx.Fail(error, INVALID_SOCKET) : ctx.Return(accepted);
+  return Dispatch(ctx, s, "WSPAccept", &WSPPROC_TABLE::lpWSPAccept, addr, addrlen,
+                  static_cast<LPCONDITIONPROC>(nullptr), DWORD_PTR{0});
 }
 
 int WSAAPI connect(SOCKET s, const struct sockaddr FAR* name, int namelen) {
@@ -233,7 +203,7 @@ int WSAAPI select(int nfds, fd_set FAR* readfds, fd_set FAR* writefds, fd_set FA
                  {nfds, readfds == nullptr ? -1 : static_cast<int64_t>(readfds->fd_count),
                   writefds == nullptr ? -1 : static_cast<int64_t>(writefds->fd_count),
                   exceptfds == nullptr ? -1 : static_cast<int64_t>(exceptfds->fd_count)});
-  if (!ctx.dll.started()) return ctx.Fail(WSANOTINITIALISED);
+  if (const int code = ctx.Unavailable(); code != 0) return ctx.Fail(code);
   fd_set* sets[3] = {readfds, writefds, exceptfds};
   std::vector<uint32_t> providers;
   size_t members = 0;

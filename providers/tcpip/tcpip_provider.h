@@ -38,6 +38,9 @@ class TcpipProvider {
     // Descriptors one process may hold: its sockets plus its closed connections still draining
     // (S1 §3.1.2). Beyond it WSPSocket and WSPAccept fail with WSAEMFILE. WSADATA's iMaxSockets.
     int max_sockets_per_process = 0x7fff;
+    // A request a condition function deferred (CF_DEFER) and did not decide on within this time
+    // is reset and discarded; the next WSPAccept fails with WSAEWOULDBLOCK (D-38).
+    sim::Duration accept_defer_timeout = sim::Duration::Seconds(30);
   };
 
   TcpipProvider(sim::net::Network& network, uint64_t seed, Options options);
