@@ -95,6 +95,22 @@ int StringToAddress(ApiContext& ctx, LPWSTR text, INT af, uint32_t entry_id, LPS
                       });
 }
 
+// The catalog entry a protocol info record names (0: none given).
+template <typename Info>
+uint32_t EntryIdOf(const Info* info) {
+  return info == nullptr ? 0 : info->dwCatalogEntryId;
+}
+
+// The API result of an error code: 0, or SOCKET_ERROR with the thread's last error set.
+int Result(ApiContext& ctx, int code) { return code == 0 ? ctx.Return(0) : ctx.Fail(code); }
+
+// WSADuplicateSocket's target must be a running process (WSAEINVAL); 0 if it is.
+int TargetError(ApiContext& ctx, DWORD pid) {
+  if (ctx.Unavailable() != 0) return 0;  // Dispatch reports that
+  ws2sim::model::Process* target = ctx.rt.processes().Find(pid);
+  return target == nullptr || !target->running() ? WSAEINVAL : 0;
+}
+
 }  // namespace
 
 extern "C" {
@@ -124,20 +140,14 @@ int WSAAPI WSAConnect(SOCKET s, const struct sockaddr FAR* name, int namelen,
 // The provider fills the record; dwProcessId must name a running process.
 int WSAAPI WSADuplicateSocketW(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOW lpProtocolInfo) {
   ApiContext ctx("WSADuplicateSocketW", s, {dwProcessId});
-  ws2sim::model::Process* target = ctx.rt.processes().Find(dwProcessId);
-  if (ctx.Unavailable() == 0 && (target == nullptr || !target->running())) {
-    return ctx.Fail(WSAEINVAL);
-  }
+  if (const int code = TargetError(ctx, dwProcessId); code != 0) return ctx.Fail(code);
   return Dispatch(ctx, s, "WSPDuplicateSocket", &WSPPROC_TABLE::lpWSPDuplicateSocket,
                   dwProcessId, lpProtocolInfo);
 }
 
 int WSAAPI WSADuplicateSocketA(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOA lpProtocolInfo) {
   ApiContext ctx("WSADuplicateSocketA", s, {dwProcessId});
-  ws2sim::model::Process* target = ctx.rt.processes().Find(dwProcessId);
-  if (ctx.Unavailable() == 0 && (target == nullptr || !target->running())) {
-    return ctx.Fail(WSAEINVAL);
-  }
+  if (const int code = TargetError(ctx, dwProcessId); code != 0) return ctx.Fail(code);
   if (lpProtocolInfo == nullptr) return ctx.Fail(WSAEFAULT);
   WSAPROTOCOL_INFOW wide;
   const int rc = Dispatch(ctx, s, "WSPDuplicateSocket", &WSPPROC_TABLE::lpWSPDuplicateSocket,
@@ -198,10 +208,8 @@ INT WSAAPI WSAAddressToStringW(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
                                LPWSAPROTOCOL_INFOW lpProtocolInfo, LPWSTR lpszAddressString,
                                LPDWORD lpdwAddressStringLength) {
   ApiContext ctx("WSAAddressToStringW", 0, {dwAddressLength});
-  const int code = AddressToString(ctx, lpsaAddress, dwAddressLength,
-                                   lpProtocolInfo == nullptr ? 0 : lpProtocolInfo->dwCatalogEntryId,
-                                   lpszAddressString, lpdwAddressStringLength);
-  return code == 0 ? ctx.Return(0) : ctx.Fail(code);
+  return Result(ctx, AddressToString(ctx, lpsaAddress, dwAddressLength, EntryIdOf(lpProtocolInfo),
+                                     lpszAddressString, lpdwAddressStringLength));
 }
 
 // The provider writes wide characters; they are narrowed (numeric strings are ASCII).
@@ -212,8 +220,7 @@ INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
   if (lpdwAddressStringLength == nullptr) return ctx.Fail(WSAEFAULT);
   WCHAR wide[128];
   DWORD wide_length = sizeof(wide) / sizeof(wide[0]);
-  const int code = AddressToString(ctx, lpsaAddress, dwAddressLength,
-                                   lpProtocolInfo == nullptr ? 0 : lpProtocolInfo->dwCatalogEntryId,
+  const int code = AddressToString(ctx, lpsaAddress, dwAddressLength, EntryIdOf(lpProtocolInfo),
                                    wide, &wide_length);
   if (code != 0) return ctx.Fail(code);
   if (lpszAddressString == nullptr || *lpdwAddressStringLength < wide_length) {
@@ -229,10 +236,8 @@ INT WSAAPI WSAStringToAddressW(LPWSTR AddressString, INT AddressFamily,
                                LPWSAPROTOCOL_INFOW lpProtocolInfo, LPSOCKADDR lpAddress,
                                LPINT lpAddressLength) {
   ApiContext ctx("WSAStringToAddressW", 0, {AddressFamily});
-  const int code = StringToAddress(ctx, AddressString, AddressFamily,
-                                   lpProtocolInfo == nullptr ? 0 : lpProtocolInfo->dwCatalogEntryId,
-                                   lpAddress, lpAddressLength);
-  return code == 0 ? ctx.Return(0) : ctx.Fail(code);
+  return Result(ctx, StringToAddress(ctx, AddressString, AddressFamily, EntryIdOf(lpProtocolInfo),
+                                     lpAddress, lpAddressLength));
 }
 
 INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily,
@@ -244,10 +249,8 @@ INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily,
   for (const char* p = AddressString; *p != '\0'; ++p) {
     wide.push_back(static_cast<WCHAR>(static_cast<unsigned char>(*p)));
   }
-  const int code = StringToAddress(ctx, wide.data(), AddressFamily,
-                                   lpProtocolInfo == nullptr ? 0 : lpProtocolInfo->dwCatalogEntryId,
-                                   lpAddress, lpAddressLength);
-  return code == 0 ? ctx.Return(0) : ctx.Fail(code);
+  return Result(ctx, StringToAddress(ctx, wide.data(), AddressFamily, EntryIdOf(lpProtocolInfo),
+                                     lpAddress, lpAddressLength));
 }
 
 }  // extern "C"

@@ -393,27 +393,30 @@ int WSPAPI WSPDuplicateSocket(SOCKET handle, DWORD process_id, LPWSAPROTOCOL_INF
   return 0;
 }
 
-// Later Winsock's WSPSendDisconnect / WSPRecvDisconnect: shutdown(SD_SEND) / shutdown
-// (SD_RECEIVE) of a connection-oriented socket. TCP has no disconnect data (no
-// XP_DISCONNECT_DATA, D-30): a non-null data buffer fails with WSAENOPROTOOPT (later docs).
-int WSPAPI WSPSendDisconnect(SOCKET handle, LPWSABUF data, LPINT error) {
+namespace {
+
+// shutdown(`how`) of a connection-oriented socket, for WSPSendDisconnect / WSPRecvDisconnect.
+// TCP has no disconnect data (no XP_DISCONNECT_DATA, D-30): a non-null data buffer fails with
+// WSAENOPROTOOPT (later docs).
+int Disconnect(SOCKET handle, LPWSABUF data, int how, LPINT error) {
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return SOCKET_ERROR;
   if (data != nullptr && (s->attributes & XP_DISCONNECT_DATA) == 0) {
     return Fail(error, WSAENOPROTOOPT);
   }
   if (!s->is_stream()) return Fail(error, WSAEOPNOTSUPP);
-  return WSPShutdown(handle, SD_SEND, error);
+  return WSPShutdown(handle, how, error);
+}
+
+}  // namespace
+
+// Later Winsock's WSPSendDisconnect / WSPRecvDisconnect: shutdown(SD_SEND) / (SD_RECEIVE).
+int WSPAPI WSPSendDisconnect(SOCKET handle, LPWSABUF data, LPINT error) {
+  return Disconnect(handle, data, SD_SEND, error);
 }
 
 int WSPAPI WSPRecvDisconnect(SOCKET handle, LPWSABUF data, LPINT error) {
-  TcpipSocket* s = Lookup(handle, error);
-  if (s == nullptr) return SOCKET_ERROR;
-  if (data != nullptr && (s->attributes & XP_DISCONNECT_DATA) == 0) {
-    return Fail(error, WSAENOPROTOOPT);
-  }
-  if (!s->is_stream()) return Fail(error, WSAEOPNOTSUPP);
-  return WSPShutdown(handle, SD_RECEIVE, error);
+  return Disconnect(handle, data, SD_RECEIVE, error);
 }
 
 int WSPAPI WSPShutdown(SOCKET handle, int how, LPINT error) {

@@ -86,6 +86,23 @@ bool AcceptRecorded(SOCKET listener) {
   return count > FD_ACCEPT_BIT && events[FD_ACCEPT_BIT].Fired;
 }
 
+// The error of one recv on `s` (kOk when it received bytes or the end of the stream).
+int RecvError(SOCKET s) {
+  int rc = 0;
+  RecvText(s, 10, 0, &rc);
+  return ErrorOf(rc);
+}
+
+// A listener with FD_ACCEPT event select whose first request was signalled and then deferred.
+SOCKET DeferredListener(Conditions* c) {
+  SOCKET listener = Listener();
+  SelectAccept(listener);
+  Sleep(100);
+  EXPECT_TRUE(AcceptRecorded(listener));
+  EXPECT_EQ(ErrorOf(Accept(listener, c)), WSATRY_AGAIN);
+  return listener;
+}
+
 class ConditionalAccept : public WinsockTest {};
 class WsaConnect : public WinsockTest {};
 class WsaSockets : public WinsockTest {};
@@ -128,10 +145,7 @@ TEST_F(ConditionalAccept, SPI_ACCEPT_06_RejectRefusesTheRequestAndResetsTheIniti
   });
   OnClient([] {
     SOCKET s = Connected();
-    int rc = 0;
-    RecvText(s, 10, 0, &rc);
-    EXPECT_EQ(rc, SOCKET_ERROR);
-    EXPECT_EQ(WSAGetLastError(), WSAECONNRESET);
+    EXPECT_EQ(RecvError(s), WSAECONNRESET);
   });
   Run();
 }
@@ -139,11 +153,7 @@ TEST_F(ConditionalAccept, SPI_ACCEPT_06_RejectRefusesTheRequestAndResetsTheIniti
 TEST_F(ConditionalAccept, SPI_ACCEPT_07_DeferFailsTryAgainKeepsTheRequestWithoutFdAccept) {
   Conditions c{.answers = {CF_DEFER, CF_ACCEPT}};
   OnServer([&] {
-    SOCKET listener = Listener();
-    SelectAccept(listener);
-    Sleep(100);
-    EXPECT_TRUE(AcceptRecorded(listener));
-    EXPECT_EQ(ErrorOf(Accept(listener, &c)), WSATRY_AGAIN);
+    SOCKET listener = DeferredListener(&c);
     Sleep(100);
     EXPECT_FALSE(AcceptRecorded(listener));  // still pending, but FD_ACCEPT was not re-enabled
     SOCKET a = Accept(listener, &c);  // the same request, still queued
@@ -184,11 +194,7 @@ TEST_F(ConditionalAccept, SPI_ACCEPT_09_AWithdrawnDeferredRequestWouldBlockAndRe
   Conditions c{.answers = {CF_DEFER, CF_ACCEPT}};
   u_short second = 0;
   OnServer([&] {
-    SOCKET listener = Listener();
-    SelectAccept(listener);
-    Sleep(100);
-    EXPECT_TRUE(AcceptRecorded(listener));
-    EXPECT_EQ(ErrorOf(Accept(listener, &c)), WSATRY_AGAIN);
+    SOCKET listener = DeferredListener(&c);
     Sleep(500);  // the first initiator gives up; a second request arrives
     EXPECT_FALSE(AcceptRecorded(listener));
     EXPECT_EQ(ErrorOf(Accept(listener, &c)), WSAEWOULDBLOCK);  // D-37
@@ -226,10 +232,7 @@ TEST_F(ConditionalAccept, SPI_ACCEPT_10_ADeferredRequestIsDiscardedAfterTheTimeo
   });
   OnClient([&, this] {
     SOCKET s = Connected();
-    int rc = 0;
-    RecvText(s, 10, 0, &rc);  // the discarded request is reset
-    EXPECT_EQ(rc, SOCKET_ERROR);
-    EXPECT_EQ(WSAGetLastError(), WSAECONNRESET);
+    EXPECT_EQ(RecvError(s), WSAECONNRESET);  // the discarded request is reset
     reset_at = Elapsed();
   });
   Run();
@@ -241,11 +244,7 @@ TEST_F(ConditionalAccept, SPI_ACCEPT_10_ADeferredRequestIsDiscardedAfterTheTimeo
 TEST_F(ConditionalAccept, SPI_ACCEPT_11_WhileDeferredANewRequestRaisesNoFdAccept) {
   Conditions c{.answers = {CF_DEFER, CF_ACCEPT}};
   OnServer([&] {
-    SOCKET listener = Listener();
-    SelectAccept(listener);
-    Sleep(100);
-    EXPECT_TRUE(AcceptRecorded(listener));
-    EXPECT_EQ(ErrorOf(Accept(listener, &c)), WSATRY_AGAIN);
+    SOCKET listener = DeferredListener(&c);
     Sleep(500);  // a second request arrives meanwhile
     EXPECT_FALSE(AcceptRecorded(listener));
     EXPECT_NE(Accept(listener, &c), INVALID_SOCKET);  // WSPAccept called again: re-enabled
@@ -320,10 +319,7 @@ TEST_F(ConditionalAccept, SPI_ACCEPT_15_AnUnknownAnswerOrAnInvalidGroupFailsWith
   OnClient([&] {
     SOCKET first = Connected();
     SOCKET second = Connected();
-    int rc = 0;
-    RecvText(first, 10, 0, &rc);
-    EXPECT_EQ(rc, SOCKET_ERROR);
-    EXPECT_EQ(WSAGetLastError(), WSAECONNRESET);
+    EXPECT_EQ(RecvError(first), WSAECONNRESET);
     (void)second;
   });
   Run();
@@ -570,10 +566,7 @@ TEST_F(WsaSockets, RecvDisconnectShutsDownReceiving) {
         WSABUF disconnect{sizeof(data), data};
         EXPECT_EQ(ErrorOf(WSARecvDisconnect(s, &disconnect)), WSAENOPROTOOPT);
         EXPECT_EQ(ErrorOf(WSARecvDisconnect(s, nullptr)), kOk);
-        int rc = 0;
-        RecvText(s, 10, 0, &rc);
-        EXPECT_EQ(rc, SOCKET_ERROR);
-        EXPECT_EQ(WSAGetLastError(), WSAESHUTDOWN);
+        EXPECT_EQ(RecvError(s), WSAESHUTDOWN);
         EXPECT_EQ(SendText(s, "ok"), 2);  // sending still works
       },
       [](SOCKET s) { EXPECT_EQ(RecvText(s, 10), "ok"); });
