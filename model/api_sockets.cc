@@ -42,6 +42,7 @@ int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
 
 int WSAAPI WSACleanup(void) {
   ApiContext ctx("WSACleanup");
+  if (ctx.Unavailable() == WSAEINPROGRESS) return ctx.Fail(WSAEINPROGRESS);  // D-82
   const int rc = ctx.dll.Cleanup();
   return rc == 0 ? 0 : ctx.Fail(rc);
 }

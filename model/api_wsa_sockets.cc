@@ -16,16 +16,28 @@ using ws2sim::model::WinsockDll;
 
 namespace {
 
+namespace trace = ws2sim::trace;
+
 // --- WSAAccept's condition function -----------------------------------------------------------
 
 // What the DLL gives WSPAccept as dwCallbackData: the application's function and data, and the
-// thread that runs it.
+// call (its thread, DLL and listening socket).
 struct ConditionFrame {
   LPCONDITIONPROC function;
   DWORD_PTR data;
-  WinsockDll* dll;
-  uint32_t tid;
+  ApiContext* ctx;
+  SOCKET listener;
 };
+
+// A Call record (layer UPCALL: the provider calls back into the DLL) around the condition
+// function, returning its result.
+void TraceCondition(const ConditionFrame& f, trace::pb::CallPhase phase, int64_t result) {
+  trace::Recorder* rec = f.ctx->rt.scheduler().recorder();
+  if (rec == nullptr) return;
+  rec->Call(f.ctx->rt.scheduler().Now(), f.ctx->rt.scheduler().FiberLane(f.ctx->thread.fiber),
+            trace::pb::LAYER_UPCALL, rec->Intern("condition function"), phase, f.listener, result,
+            0);
+}
 
 // The condition function WSPAccept calls: the application's, with the thread marked as inside
 // it, so that its Winsock calls fail with WSAEINPROGRESS (S1 §3.1.11; D-48, R-29).
@@ -34,10 +46,16 @@ int WSACALLBACK ConditionTrampoline(LPWSABUF caller_id, LPWSABUF caller_data, LP
   auto* frame = reinterpret_cast<ConditionFrame*>(frame_data);
   struct Inside {  // left even if the thread is unwound inside the function
     ConditionFrame* f;
-    explicit Inside(ConditionFrame* frame) : f(frame) { f->dll->EnterCondition(f->tid); }
-    ~Inside() { f->dll->LeaveCondition(f->tid); }
+    explicit Inside(ConditionFrame* frame) : f(frame) {
+      f->ctx->dll.EnterCondition(f->ctx->thread.tid);
+    }
+    ~Inside() { f->ctx->dll.LeaveCondition(f->ctx->thread.tid); }
   } inside(frame);
-  return frame->function(caller_id, caller_data, callee_id, callee_data, g, frame->data);
+  TraceCondition(*frame, trace::pb::PHASE_ENTER, 0);
+  const int decision =
+      frame->function(caller_id, caller_data, callee_id, callee_data, g, frame->data);
+  TraceCondition(*frame, trace::pb::PHASE_RETURN, decision);
+  return decision;
 }
 
 // --- Address strings ---------------------------------------------------------------------------
@@ -120,7 +138,7 @@ extern "C" {
 SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr FAR* addr, LPINT addrlen,
                         LPCONDITIONPROC lpfnCondition, DWORD_PTR dwCallbackData) {
   ApiContext ctx("WSAAccept", s);
-  ConditionFrame frame{lpfnCondition, dwCallbackData, &ctx.dll, ctx.thread.tid};
+  ConditionFrame frame{lpfnCondition, dwCallbackData, &ctx, s};
   return Dispatch(ctx, s, "WSPAccept", &WSPPROC_TABLE::lpWSPAccept, addr, addrlen,
                   lpfnCondition == nullptr ? nullptr : &ConditionTrampoline,
                   lpfnCondition == nullptr ? DWORD_PTR{0} : reinterpret_cast<DWORD_PTR>(&frame));

@@ -171,6 +171,12 @@ class ScenarioBuilder {
         out_.somaxconn_ = s_.tcpip().somaxconn();
       }
     }
+    if (s_.has_tcpip() && s_.tcpip().has_accept_defer_timeout()) {
+      const Node n = root.Child(s_.tcpip(), "tcpip");
+      out_.accept_defer_timeout_ = CheckDuration(n, "accept_defer_timeout",
+                                                 s_.tcpip().accept_defer_timeout(), true,
+                                                 sim::Duration::Max());
+    }
     if (!s_.has_name()) {
       root.Error("name", "missing (every scenario needs a name)");
     } else if (absl::StripAsciiWhitespace(s_.name()).empty()) {

@@ -182,6 +182,8 @@ class Scenario {
   const sim::RunLimits& limits() const { return limits_; }
   // tcpip.somaxconn when written.
   std::optional<int> somaxconn() const { return somaxconn_; }
+  // tcpip.accept_defer_timeout when written (D-38).
+  std::optional<sim::Duration> accept_defer_timeout() const { return accept_defer_timeout_; }
 
   // In file order: index i here is proto().hosts(i) etc.
   const std::vector<ScenarioHost>& hosts() const { return hosts_; }
@@ -201,6 +203,7 @@ class Scenario {
   std::string file_name_;
   sim::RunLimits limits_;
   std::optional<int> somaxconn_;
+  std::optional<sim::Duration> accept_defer_timeout_;
   std::vector<ScenarioHost> hosts_;
   std::vector<ScenarioLink> links_;
   std::vector<ScenarioProcess> processes_;

@@ -371,6 +371,7 @@ TEST_F(ConditionalAccept, SPI_ACCEPT_22_WinsockCallsInsideTheConditionFunctionFa
     int len = 0;
     inside.push_back(ErrorOf(getsockopt(other, SOL_SOCKET, SO_TYPE, nullptr, &len)));
     inside.push_back(ErrorOf(accept(other, nullptr, nullptr)));
+    inside.push_back(ErrorOf(WSACleanup()));  // D-82
   };
   OnServer([&] {
     SOCKET listener = Listener();
@@ -381,7 +382,7 @@ TEST_F(ConditionalAccept, SPI_ACCEPT_22_WinsockCallsInsideTheConditionFunctionFa
   });
   OnClient([] { Connected(); });
   Run();
-  EXPECT_EQ(inside, std::vector<int>(5, WSAEINPROGRESS));
+  EXPECT_EQ(inside, std::vector<int>(6, WSAEINPROGRESS));
 }
 
 TEST_F(ConditionalAccept, SPI_ACCEPT_23_ARequestArrivingDuringTheDecisionQueuesBehind) {
@@ -720,6 +721,20 @@ TEST_F(WsaSockets, StringToAddressParsesBothFamiliesAndRejectsNonsense) {
     EXPECT_EQ(ntohs(v6.sin6_port), 81);
   });
   Run();
+}
+
+TEST(AcceptDeferTimeout, IsAScenarioParameterOfTheTcpipProvider) {
+  const std::string head =
+      R"(name: "t" hosts { name: "h" interfaces { name: "e" addresses: "10.0.0.1/24" } } )";
+  absl::StatusOr<Scenario> set =
+      LoadScenarioText(head + R"(tcpip { accept_defer_timeout: "2s" })", "set.textproto");
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->accept_defer_timeout(), Duration::Seconds(2));
+  absl::StatusOr<Scenario> unset = LoadScenarioText(head, "unset.textproto");
+  ASSERT_TRUE(unset.ok()) << unset.status();
+  EXPECT_FALSE(unset->accept_defer_timeout().has_value());  // the provider's 30 s
+  EXPECT_FALSE(
+      LoadScenarioText(head + R"(tcpip { accept_defer_timeout: "0s" })", "zero.textproto").ok());
 }
 
 // --- The bundled select() server -----------------------------------------------------------------
