@@ -409,6 +409,34 @@ TEST_F(ConditionalAccept, SPI_ACCEPT_23_ARequestArrivingDuringTheDecisionQueuesB
   EXPECT_EQ(c.caller_ports, (std::vector<u_short>{first, second}));
 }
 
+DWORD WINAPI CloseSocketThread(LPVOID socket) {
+  Sleep(100);
+  return static_cast<DWORD>(closesocket(static_cast<SOCKET>(reinterpret_cast<uintptr_t>(socket))));
+}
+
+TEST_F(ConditionalAccept, AnotherThreadClosingTheListenerDuringTheDecisionEndsTheAccept) {
+  // D-48 is per thread: another thread may close the listener while the condition function
+  // runs; the accept then ends with WSAEINTR (as a blocking accept does) and nothing dangles.
+  Conditions c{.answers = {CF_ACCEPT}};
+  c.inside = [] { Sleep(500); };
+  OnServer([&] {
+    SOCKET listener = Listener();
+    Sleep(100);  // the request is queued
+    HANDLE closer = CreateThread(nullptr, 0, &CloseSocketThread,
+                                 reinterpret_cast<LPVOID>(static_cast<uintptr_t>(listener)), 0,
+                                 nullptr);
+    EXPECT_EQ(ErrorOf(Accept(listener, &c)), WSAEINTR);
+    EXPECT_EQ(WaitForSingleObject(closer, INFINITE), WAIT_OBJECT_0);
+    EXPECT_EQ(ErrorOf(accept(listener, nullptr, nullptr)), WSAENOTSOCK);
+  });
+  OnClient([] {
+    SOCKET s = Connected();
+    EXPECT_EQ(RecvError(s), WSAECONNRESET);  // the closed listener reset its queue
+  });
+  Run();
+  EXPECT_EQ(c.calls, 1);
+}
+
 // --- SPI-CONN ------------------------------------------------------------------------------------
 
 TEST_F(WsaConnect, SPI_CONN_07_CallerDataReachesTheConditionFunction) {
