@@ -48,11 +48,7 @@ int WSAAPI WSAEnumProtocolsA(LPINT protocols, LPWSAPROTOCOL_INFOA buffer, LPDWOR
                        [](const CatalogEntry& e, WSAPROTOCOL_INFOA* out) {
                          WSAPROTOCOL_INFOW wide;
                          ws2sim::model::FillProtocolInfo(e, &wide);
-                         // Identical up to the description; that is narrowed (it is ASCII).
-                         std::memcpy(out, &wide, offsetof(WSAPROTOCOL_INFOW, szProtocol));
-                         for (size_t i = 0; i <= WSAPROTOCOL_LEN; ++i) {
-                           out->szProtocol[i] = static_cast<CHAR>(wide.szProtocol[i]);
-                         }
+                         ws2sim::model::NarrowProtocolInfo(&wide, out);
                        });
 }
 

@@ -38,9 +38,15 @@ ApiContext::~ApiContext() {
             static_cast<uint32_t>(failed_error_));
 }
 
+int ApiContext::Unavailable() const {
+  if (!dll.started()) return WSANOTINITIALISED;
+  if (dll.InCondition(thread.tid)) return WSAEINPROGRESS;
+  return 0;
+}
+
 WinsockDll::Provider* ApiContext::ProviderOf(SOCKET s, int* error) {
-  if (!dll.started()) {
-    *error = WSANOTINITIALISED;
+  if (const int code = Unavailable(); code != 0) {
+    *error = code;
     return nullptr;
   }
   const WinsockDll::Socket* socket = dll.FindSocket(s);

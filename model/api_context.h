@@ -48,8 +48,11 @@ class ApiContext {
     return value;
   }
 
-  // The provider serving socket `s` of this process. Null with *error WSANOTINITIALISED (before
-  // WSAStartup) or WSAENOTSOCK (not a socket of this process).
+  // Why this thread may not call into a provider now: WSANOTINITIALISED (before WSAStartup),
+  // WSAEINPROGRESS (inside a WSAAccept condition function: S1 §3.1.11; D-48, R-29), or 0.
+  int Unavailable() const;
+  // The provider serving socket `s` of this process. Null with *error Unavailable()'s code or
+  // WSAENOTSOCK (not a socket of this process).
   WinsockDll::Provider* ProviderOf(SOCKET s, int* error);
   // While it lives, SPI calls run on this process's machine (sim::CurrentHost).
   sim::ScopedHost OnMachine() { return sim::ScopedHost(dll.machine().net_host(), process.pid()); }
@@ -80,24 +83,28 @@ class ApiContext {
   int64_t result_ = 0;
 };
 
-// Calls `slot` of s's provider table with the trailing lpErrno; SOCKET_ERROR results become the
-// thread's last error. A provider that leaves a slot empty answers WSAEOPNOTSUPP.
+// Calls `slot` of s's provider table with the trailing lpErrno and returns its result; a failure
+// (SOCKET_ERROR, or INVALID_SOCKET for a SOCKET slot) becomes the thread's last error. A
+// provider that leaves a slot empty answers WSAEOPNOTSUPP. SPI Call records around the call.
 template <typename Slot, typename... Args>
-int Dispatch(ApiContext& ctx, SOCKET s, const char* function, Slot WSPPROC_TABLE::*slot,
-             Args... args) {
+auto Dispatch(ApiContext& ctx, SOCKET s, const char* function, Slot WSPPROC_TABLE::*slot,
+              Args... args) {
+  using R = decltype((*static_cast<Slot>(nullptr))(s, args..., static_cast<LPINT>(nullptr)));
+  const R failure = static_cast<R>(SOCKET_ERROR);  // INVALID_SOCKET is SOCKET_ERROR's bits
   int error = 0;
   WinsockDll::Provider* p = ctx.ProviderOf(s, &error);
-  if (p == nullptr) return ctx.Fail(error);
+  if (p == nullptr) return ctx.Fail(error, failure);
   Slot fn = p->table.get()->*slot;
-  if (fn == nullptr) return ctx.Fail(WSAEOPNOTSUPP);
-  int rc;
+  if (fn == nullptr) return ctx.Fail(WSAEOPNOTSUPP, failure);
+  R rc;
   {
     auto host = ctx.OnMachine();
     ctx.TraceSpiEnter(function, s);
     rc = fn(s, args..., &error);
-    ctx.TraceSpiReturn(function, s, rc, rc == SOCKET_ERROR ? error : 0);
+    ctx.TraceSpiReturn(function, s, rc == failure ? -1 : static_cast<int64_t>(rc),
+                       rc == failure ? error : 0);
   }
-  return rc == SOCKET_ERROR ? ctx.Fail(error) : ctx.Return(rc);
+  return rc == failure ? ctx.Fail(error, failure) : ctx.Return(rc);
 }
 
 // A kernel handle's value (HANDLE, WSAEVENT and HWND carry small integers, multiples of 4) and

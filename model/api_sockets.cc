@@ -9,6 +9,7 @@
 
 using ws2sim::model::ApiContext;
 using ws2sim::model::CatalogEntry;
+using ws2sim::model::Dispatch;
 using ws2sim::model::WinsockDll;
 using ws2sim::model::Dispatch;
 
@@ -42,6 +43,7 @@ int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
 
 int WSAAPI WSACleanup(void) {
   ApiContext ctx("WSACleanup");
+  if (ctx.Unavailable() == WSAEINPROGRESS) return ctx.Fail(WSAEINPROGRESS);  // D-82
   const int rc = ctx.dll.Cleanup();
   return rc == 0 ? 0 : ctx.Fail(rc);
 }
@@ -58,7 +60,7 @@ void WSAAPI WSASetLastError(int iError) {
 
 SOCKET WSAAPI socket(int af, int type, int protocol) {
   ApiContext ctx("socket", 0, {af, type, protocol});
-  if (!ctx.dll.started()) return ctx.Fail(WSANOTINITIALISED, INVALID_SOCKET);
+  if (const int code = ctx.Unavailable(); code != 0) return ctx.Fail(code, INVALID_SOCKET);
   const CatalogEntry* entry = ctx.dll.catalog().Select(af, type, protocol);
   if (entry == nullptr) {
     return ctx.Fail(NoEntryError(ctx.dll.catalog(), af, type, protocol), INVALID_SOCKET);
@@ -98,19 +100,8 @@ int WSAAPI listen(SOCKET s, int backlog) {
 
 SOCKET WSAAPI accept(SOCKET s, struct sockaddr FAR* addr, int FAR* addrlen) {
   ApiContext ctx("accept", s);
-  int error = 0;
-  WinsockDll::Provider* p = ctx.ProviderOf(s, &error);
-  if (p == nullptr) return ctx.Fail(error, INVALID_SOCKET);
-  if (p->table->lpWSPAccept == nullptr) return ctx.Fail(WSAEOPNOTSUPP, INVALID_SOCKET);
-  SOCKET accepted;
-  {
-    auto host = ctx.OnMachine();
-    ctx.TraceSpiEnter("WSPAccept", s);
-    accepted = p->table->lpWSPAccept(s, addr, addrlen, nullptr, 0, &error);
-    ctx.TraceSpiReturn("WSPAccept", s, accepted == INVALID_SOCKET ? -1 : accepted,
-                       accepted == INVALID_SOCKET ? error : 0);
-  }
-  return accepted == INVALID_SOCKET ? ctx.Fail(error, INVALID_SOCKET) : ctx.Return(accepted);
+  return Dispatch(ctx, s, "WSPAccept", &WSPPROC_TABLE::lpWSPAccept, addr, addrlen,
+                  static_cast<LPCONDITIONPROC>(nullptr), DWORD_PTR{0});
 }
 
 int WSAAPI connect(SOCKET s, const struct sockaddr FAR* name, int namelen) {
@@ -214,7 +205,7 @@ int WSAAPI select(int nfds, fd_set FAR* readfds, fd_set FAR* writefds, fd_set FA
                  {nfds, readfds == nullptr ? -1 : static_cast<int64_t>(readfds->fd_count),
                   writefds == nullptr ? -1 : static_cast<int64_t>(writefds->fd_count),
                   exceptfds == nullptr ? -1 : static_cast<int64_t>(exceptfds->fd_count)});
-  if (!ctx.dll.started()) return ctx.Fail(WSANOTINITIALISED);
+  if (const int code = ctx.Unavailable(); code != 0) return ctx.Fail(code);
   fd_set* sets[3] = {readfds, writefds, exceptfds};
   std::vector<uint32_t> providers;
   size_t members = 0;

@@ -1,6 +1,7 @@
 #include "model/winsock_dll.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -197,6 +198,13 @@ void FillProtocolInfo(const CatalogEntry& entry, void* protocol_info) {
   const size_t n = std::min<size_t>(text.size(), WSAPROTOCOL_LEN);
   for (size_t i = 0; i < n; ++i) info->szProtocol[i] = static_cast<unsigned char>(text[i]);
   info->szProtocol[n] = 0;
+}
+
+void NarrowProtocolInfo(const void* wide, void* narrow) {
+  const auto* w = static_cast<const WSAPROTOCOL_INFOW*>(wide);
+  auto* n = static_cast<WSAPROTOCOL_INFOA*>(narrow);
+  std::memcpy(n, w, offsetof(WSAPROTOCOL_INFOW, szProtocol));
+  for (size_t i = 0; i <= WSAPROTOCOL_LEN; ++i) n->szProtocol[i] = static_cast<CHAR>(w->szProtocol[i]);
 }
 
 }  // namespace ws2sim::model

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
 #include "model/catalog.h"
 #include "model/version.h"
 
@@ -92,6 +93,12 @@ class WinsockDll {
   static constexpr size_t kDefaultSocketTableCapacity = 1 << 20;
   void set_socket_table_capacity(size_t capacity) { socket_table_capacity_ = capacity; }
 
+  // Per-thread state: threads running a WSAAccept condition function, whose Winsock calls fail
+  // with WSAEINPROGRESS meanwhile (S1 §3.1.11; D-48, R-29).
+  void EnterCondition(uint32_t tid) { in_condition_.insert(tid); }
+  void LeaveCondition(uint32_t tid) { in_condition_.erase(tid); }
+  bool InCondition(uint32_t tid) const { return in_condition_.contains(tid); }
+
   // The upcall table every provider of this DLL gets (a WSPUPCALLTABLE).
   static const void* UpcallTable();
 
@@ -106,11 +113,15 @@ class WinsockDll {
   absl::btree_map<uint32_t, Provider> providers_;  // by provider id
   absl::btree_map<SocketHandle, Socket> sockets_;
   size_t socket_table_capacity_ = kDefaultSocketTableCapacity;
+  absl::btree_set<uint32_t> in_condition_;  // thread ids
 };
 
 // The protocol info record (a WSAPROTOCOL_INFOW*) of a catalog entry, as WSPSocket and
 // WSAEnumProtocols see it.
 void FillProtocolInfo(const CatalogEntry& entry, void* protocol_info);
+// Copies a WSAPROTOCOL_INFOW (`wide`) to a WSAPROTOCOL_INFOA (`narrow`): identical up to the
+// description, which is narrowed (it is ASCII).
+void NarrowProtocolInfo(const void* wide, void* narrow);
 
 // A simulated Windows machine: the host's configuration database and network host (nullable in
 // tests without a network).

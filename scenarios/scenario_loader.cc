@@ -174,6 +174,12 @@ class ScenarioBuilder {
     if (s_.has_tcpip() && s_.tcpip().has_fd_close_waits_for_data()) {
       out_.fd_close_waits_for_data_ = s_.tcpip().fd_close_waits_for_data();
     }
+    if (s_.has_tcpip() && s_.tcpip().has_accept_defer_timeout()) {
+      const Node n = root.Child(s_.tcpip(), "tcpip");
+      out_.accept_defer_timeout_ = CheckDuration(n, "accept_defer_timeout",
+                                                 s_.tcpip().accept_defer_timeout(), true,
+                                                 sim::Duration::Max());
+    }
     if (!s_.has_name()) {
       root.Error("name", "missing (every scenario needs a name)");
     } else if (absl::StripAsciiWhitespace(s_.name()).empty()) {

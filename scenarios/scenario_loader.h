@@ -184,6 +184,8 @@ class Scenario {
   std::optional<int> somaxconn() const { return somaxconn_; }
   // tcpip.fd_close_waits_for_data (default true, D-42).
   bool fd_close_waits_for_data() const { return fd_close_waits_for_data_; }
+  // tcpip.accept_defer_timeout when written (D-38).
+  std::optional<sim::Duration> accept_defer_timeout() const { return accept_defer_timeout_; }
 
   // In file order: index i here is proto().hosts(i) etc.
   const std::vector<ScenarioHost>& hosts() const { return hosts_; }
@@ -204,6 +206,7 @@ class Scenario {
   sim::RunLimits limits_;
   std::optional<int> somaxconn_;
   bool fd_close_waits_for_data_ = true;
+  std::optional<sim::Duration> accept_defer_timeout_;
   std::vector<ScenarioHost> hosts_;
   std::vector<ScenarioLink> links_;
   std::vector<ScenarioProcess> processes_;

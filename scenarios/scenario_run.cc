@@ -245,14 +245,17 @@ absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions optio
     recorder = *std::move(opened);
   }
 
+  providers::tcpip::TcpipProvider::Options tcpip;
+  tcpip.somaxconn = options.somaxconn.value_or(scenario.somaxconn().value_or(5));
+  if (scenario.accept_defer_timeout()) tcpip.accept_defer_timeout = *scenario.accept_defer_timeout();
+  tcpip.fd_close_waits_for_data = scenario.fd_close_waits_for_data();
   {
     World world({.seed = chosen->seed,
                  .strategy = std::move(chosen->strategy),
                  .recorder = recorder.get(),
                  .limits = scenario.limits(),
                  .echo = options.echo,
-                 .tcpip = {.somaxconn = options.somaxconn.value_or(scenario.somaxconn().value_or(5)),
-                           .fd_close_waits_for_data = scenario.fd_close_waits_for_data()},
+                 .tcpip = tcpip,
                  .guests_dir = options.guests_dir});
     for (size_t i = 0; i < scenario.hosts().size(); ++i) {
       const ScenarioHost& host = scenario.hosts()[i];

@@ -1436,6 +1436,12 @@ int WSAAPI WSASendDisconnect(SOCKET s, LPWSABUF lpOutboundDisconnectData);
 BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer,
                                    BOOL fWait, LPDWORD lpdwFlags);
 BOOL WSAAPI WSAGetQOSByName(SOCKET s, LPWSABUF lpQOSName, LPQOS lpQOS);
+/* Later Winsock's WSAIoctl over S1's WSPIoctl (SPEC 2.22; D-60): FIONBIO takes a u_long in
+ * lpvInBuffer, FIONREAD and SIOCATMARK return one in lpvOutBuffer. */
+int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer,
+                    LPVOID lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned,
+                    LPWSAOVERLAPPED lpOverlapped,
+                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
 
 /* Realized in the DLL (S1 §2.6): shared sockets and provider enumeration. WSAEnumGroup is named
  * there too but has no signature in any source and is not declared. */

@@ -1,6 +1,7 @@
 #include "providers/tcpip/stack.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "sim/net/network.h"
@@ -55,6 +56,7 @@ TcpipStack::TcpipStack(sim::net::Host& host, uint64_t seed)
 }
 
 TcpipStack::~TcpipStack() {
+  for (auto& [id, socket] : sockets_) ClearDeferred(socket.get());
   host_.SetProtocolHandler(sim::net::kProtoTcp, nullptr);
   host_.SetProtocolHandler(sim::net::kProtoUdp, nullptr);
 }
@@ -72,6 +74,7 @@ TcpipSocket* TcpipStack::NewSocket(uint32_t owner_pid) {
 
 void TcpipStack::DestroySocket(TcpipSocket* socket) {
   socket->events.Cancel();
+  ClearDeferred(socket);
   Unbind(socket);
   if (socket->connection != nullptr) Orphan(socket);
   if (socket->listener != nullptr) socket->listener->Close();
@@ -88,9 +91,51 @@ void TcpipStack::ReleaseDescriptor(uint32_t pid) {
 std::vector<TcpipSocket*> TcpipStack::SocketsOf(uint32_t pid) {
   std::vector<TcpipSocket*> mine;
   for (auto& [id, s] : sockets_) {
-    if (s->owner_pid == pid) mine.push_back(s.get());
+    bool holds = s->owner_pid == pid;
+    for (const auto& [handle, owner] : s->shared) holds |= owner == pid;
+    if (holds) mine.push_back(s.get());
   }
   return mine;
+}
+
+TcpipSocket* TcpipStack::FindSocket(uint64_t id) {
+  auto it = sockets_.find(id);
+  return it == sockets_.end() ? nullptr : it->second.get();
+}
+
+uint32_t TcpipStack::Share(TcpipSocket* socket, uint32_t pid) {
+  const uint32_t key = next_share_key_++;
+  shares_[key] = {socket->id, pid};
+  return key;
+}
+
+TcpipSocket* TcpipStack::TakeShare(uint32_t key, uint32_t pid) {
+  auto it = shares_.find(key);
+  if (it == shares_.end() || it->second.second != pid) return nullptr;
+  TcpipSocket* socket = FindSocket(it->second.first);
+  shares_.erase(it);
+  return socket;
+}
+
+void TcpipStack::AddDescriptor(TcpipSocket* socket, uint32_t handle, uint32_t pid) {
+  socket->shared.emplace_back(handle, pid);
+  ++descriptors_[pid];
+}
+
+bool TcpipStack::DropDescriptor(TcpipSocket* socket, uint32_t handle) {
+  if (socket->shared.empty()) return false;
+  if (handle == socket->handle) {  // another descriptor becomes the socket's first
+    ReleaseDescriptor(socket->owner_pid);
+    std::tie(socket->handle, socket->owner_pid) = socket->shared.front();
+    socket->shared.erase(socket->shared.begin());
+    return true;
+  }
+  auto it = std::find_if(socket->shared.begin(), socket->shared.end(),
+                         [handle](const auto& d) { return d.first == handle; });
+  if (it == socket->shared.end()) return true;
+  ReleaseDescriptor(it->second);
+  socket->shared.erase(it);
+  return true;
 }
 
 size_t TcpipStack::DescriptorsOf(uint32_t pid) const {
@@ -280,6 +325,7 @@ void TcpipStack::StartListening(TcpipSocket* socket, int backlog) {
 std::unique_ptr<TcpConnection> TcpipStack::TakeAccepted(TcpipSocket* listener, FourTuple* tuple) {
   std::unique_ptr<TcpConnection> c = listener->listener->Accept();
   if (c == nullptr) return nullptr;
+  if (listener->deferred && listener->deferred->tag == c->user_tag()) ClearDeferred(listener);
   *tuple = connections_[c->user_tag()].tuple;
   return c;
 }
@@ -300,6 +346,52 @@ void TcpipStack::AdoptAccepted(TcpipSocket* socket, std::unique_ptr<TcpConnectio
                       ? TcpipSocket::State::kClosed
                       : TcpipSocket::State::kConnected;
   // The accepted socket holds the listener's port too (as a connection, not a binding).
+}
+
+TcpConnection* TcpipStack::PeekAccepted(TcpipSocket* listener, FourTuple* tuple) {
+  TcpConnection* c = listener->listener->Front();
+  if (c != nullptr) *tuple = connections_[c->user_tag()].tuple;
+  return c;
+}
+
+void TcpipStack::DiscardAccepted(TcpipSocket* listener) {
+  ClearDeferred(listener);
+  std::unique_ptr<TcpConnection> c = listener->listener->Accept();
+  if (c == nullptr) return;
+  c->Abort();  // RST to the initiator (nothing if it already reset)
+  Forget(c->user_tag());
+}
+
+void TcpipStack::Defer(TcpipSocket* listener, uint64_t tag, sim::Duration timeout) {
+  if (listener->deferred && listener->deferred->tag == tag) return;  // still the same request
+  ClearDeferred(listener);
+  const uint64_t id = listener->id;
+  listener->deferred = TcpipSocket::DeferredRequest{
+      tag, scheduler().Now(), scheduler().ScheduleAfter(timeout, lane_, [this, id, tag] {
+        // D-38: not decided in time: the request is reset; the next WSPAccept finds it withdrawn.
+        TcpipSocket* s = FindSocket(id);
+        if (s == nullptr || !s->deferred || s->deferred->tag != tag) return;
+        if (TcpConnection* c = s->listener->Front(); c != nullptr && c->user_tag() == tag) {
+          c->Abort();
+        }
+      })};
+}
+
+void TcpipStack::ClearDeferred(TcpipSocket* listener) {
+  if (!listener->deferred) return;
+  scheduler().Cancel(listener->deferred->expiry);
+  listener->deferred.reset();
+}
+
+uint32_t TcpipStack::NewGroup(const Group& group) {
+  const uint32_t id = next_group_id_++;
+  groups_[id] = group;
+  return id;
+}
+
+const TcpipStack::Group* TcpipStack::FindGroup(uint32_t id) const {
+  auto it = groups_.find(id);
+  return it == groups_.end() ? nullptr : &it->second;
 }
 
 void TcpipStack::Orphan(TcpipSocket* socket) {

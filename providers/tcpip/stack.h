@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -97,6 +98,23 @@ struct TcpipSocket {
 
   std::vector<sim::FiberId> waiters;
 
+  // Conditional acceptance (S1 §3.1.11; SPEC 2.6; D-37, D-38): the head request a condition
+  // function deferred (CF_DEFER), named by its connection's tag; when; the timer discarding it.
+  struct DeferredRequest {
+    uint64_t tag = 0;
+    sim::VirtualTime since;
+    sim::EventId expiry;
+  };
+  std::optional<DeferredRequest> deferred;
+
+  // Socket group (S1 §3.1.11, §3.1.16; SPEC 3.3): 0 = none, else an id >= 3 (SO_GROUP_ID).
+  uint32_t group = 0;
+  int group_priority = 0;  // SO_GROUP_PRIORITY (S1 §3.1.5)
+
+  // Its other descriptors as (handle, process), besides (handle, owner_pid): the ones WSPSocket
+  // made from a WSPDuplicateSocket record (D-69), in creation order.
+  std::vector<std::pair<uint32_t, uint32_t>> shared;
+
   // Notifications (wsp_notify.cc).
   providers::NetworkEvents events;
   bool connect_attempted = false;  // WSPConnect started a connection (FD_CONNECT is due once)
@@ -119,7 +137,7 @@ class TcpipStack {
   TcpipSocket* NewSocket(uint32_t owner_pid);
   // Frees the socket (after closesocket); its connection, if still closing, lives on.
   void DestroySocket(TcpipSocket* socket);
-  // Every socket of process `pid` (WSPCleanup).
+  // Every socket of which process `pid` holds a descriptor (WSPCleanup).
   std::vector<TcpipSocket*> SocketsOf(uint32_t pid);
   // The descriptors `pid` holds: its sockets and its closed connections still draining. O(log n).
   size_t DescriptorsOf(uint32_t pid) const;
@@ -141,6 +159,37 @@ class TcpipStack {
                      const FourTuple& tuple);
   // The socket no longer owns its connection; it drains and is destroyed at kClosed.
   void Orphan(TcpipSocket* socket);
+  // The oldest completed connection queued on `listener` without taking it (a condition
+  // function decides on it first), with its 4-tuple; null when none is queued.
+  TcpConnection* PeekAccepted(TcpipSocket* listener, FourTuple* tuple);
+  // Takes the oldest completed connection off `listener`'s queue and resets it (CF_REJECT, or a
+  // stale deferred request: S1 §3.1.11; D-32, D-37, D-38). The peer sees a reset.
+  void DiscardAccepted(TcpipSocket* listener);
+  // Marks `listener`'s head request deferred now and arms its discard after `timeout` (D-38).
+  void Defer(TcpipSocket* listener, uint64_t tag, sim::Duration timeout);
+  // Forgets `listener`'s deferred request and its timer.
+  void ClearDeferred(TcpipSocket* listener);
+
+  // Socket groups (SPEC 3.3): a new group id (never 0, 1 or 2) and what a group requires.
+  struct Group {
+    bool constrained = false;
+    sim::net::IpAddress peer;  // constrained: every member's peer host
+  };
+  uint32_t NewGroup(const Group& group);
+  const Group* FindGroup(uint32_t id) const;
+
+  // Shared descriptors (WSPDuplicateSocket, D-69): `socket` gets descriptor `handle` in process
+  // `pid` (it counts among that process's descriptors) / loses one. DropDescriptor returns true
+  // when other descriptors remain (the socket lives on).
+  void AddDescriptor(TcpipSocket* socket, uint32_t handle, uint32_t pid);
+  bool DropDescriptor(TcpipSocket* socket, uint32_t handle);
+  // A socket by its id; null once destroyed.
+  TcpipSocket* FindSocket(uint64_t id);
+  // WSPDuplicateSocket's record names `socket` for process `pid` by a key (>= 0x80000000, so it
+  // never equals a provider id the DLL writes in dwProviderReserved). TakeShare redeems it once,
+  // in that process: the socket, or null (unknown key, other process, socket closed).
+  uint32_t Share(TcpipSocket* socket, uint32_t pid);
+  TcpipSocket* TakeShare(uint32_t key, uint32_t pid);
 
   // UDP: sends one datagram; errors as WSA codes (WSAENETUNREACH, WSAEMSGSIZE).
   int SendDatagram(TcpipSocket* socket, const Endpoint& to, absl::Span<const uint8_t> payload);
@@ -186,6 +235,11 @@ class TcpipStack {
   absl::btree_map<uint64_t, ConnectionEntry> connections_;  // by tag
   absl::btree_map<FourTuple, uint64_t> by_tuple_;
   absl::btree_map<uint64_t, std::unique_ptr<TcpConnection>> orphans_;  // by tag
+  absl::btree_map<uint32_t, Group> groups_;  // by id
+  uint32_t next_group_id_ = 3;               // 0, 1, 2 are the g argument's special values
+  // Share keys not yet redeemed: key -> (socket id, target process).
+  absl::btree_map<uint32_t, std::pair<uint64_t, uint32_t>> shares_;
+  uint32_t next_share_key_ = 0x80000000u;
   // Per process: sockets plus orphaned connections not yet closed (DescriptorsOf).
   absl::btree_map<uint32_t, size_t> descriptors_;
   // Bound sockets by (protocol, family, port), in bind order.

@@ -80,6 +80,8 @@ class TcpListener {
                            uint64_t user_tag = 0, std::optional<uint16_t> mss_bytes = {});
   // The oldest completed connection, or nullptr when none is queued (WSAEWOULDBLOCK).
   std::unique_ptr<TcpConnection> Accept();
+  // The connection Accept() would hand over, left queued; nullptr when none is.
+  TcpConnection* Front() const { return completed_.empty() ? nullptr : completed_.front().get(); }
   // Resets and drops every queued connection; later SYNs are refused. Idempotent.
   void Close();
 

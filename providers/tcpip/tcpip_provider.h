@@ -41,6 +41,9 @@ class TcpipProvider {
     // When a graceful FD_CLOSE is delivered: true (D-42), once every received byte was read;
     // false, at the close indication (later Windows; race R-21). The one place this is chosen.
     bool fd_close_waits_for_data = true;
+    // A request a condition function deferred (CF_DEFER) and did not decide on within this time
+    // is reset and discarded; the next WSPAccept fails with WSAEWOULDBLOCK (D-38).
+    sim::Duration accept_defer_timeout = sim::Duration::Seconds(30);
   };
 
   TcpipProvider(sim::net::Network& network, uint64_t seed, Options options);

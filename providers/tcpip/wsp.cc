@@ -1,11 +1,10 @@
 // The tcpip provider's SPI: WSPStartup and the 30 WSPPROC_TABLE functions (S1 §3.1; SPEC 2.1-2.22,
 // 3.1; S4). Win32 profile: blocking calls block in the provider (the calling fiber parks until the
 // socket's state lets the call complete). Slots this issue does not implement answer
-// WSAEOPNOTSUPP: WSPGetOverlappedResult,
-// WSPDuplicateSocket, WSPJoinLeaf, WSPGetQOSByName, WSPRecvDisconnect, WSPSendDisconnect,
-// WSPAddressToString, WSPStringToAddress, WSPCancelBlockingCall.
+// WSAEOPNOTSUPP: WSPGetOverlappedResult, WSPJoinLeaf, WSPGetQOSByName, WSPCancelBlockingCall.
 #include <cstring>
 #include <tuple>
+#include <vector>
 
 #include "providers/tcpip/wsp_internal.h"
 
@@ -23,10 +22,23 @@ int WSPAPI WSPCleanup(LPINT error) {
   if (sim::net::Host* host = sim::CurrentHost()) {
     TcpipStack& stack = provider->StackFor(*host);
     for (TcpipSocket* s : stack.SocketsOf(pid)) {
-      if (s->connection != nullptr) s->connection->Abort();
-      int ignored = 0;
-      g_upcalls.lpWPUCloseSocketHandle(s->handle, &ignored);
-      stack.DestroySocket(s);
+      // The process's descriptors of it; a socket shared with another process lives on (D-69).
+      std::vector<uint32_t> mine;
+      if (s->owner_pid == pid) mine.push_back(s->handle);
+      for (const auto& [handle, owner] : s->shared) {
+        if (owner == pid) mine.push_back(handle);
+      }
+      for (uint32_t handle : mine) {
+        int ignored = 0;
+        if (stack.DropDescriptor(s, handle)) {
+          g_upcalls.lpWPUCloseSocketHandle(handle, &ignored);
+          continue;
+        }
+        if (s->connection != nullptr) s->connection->Abort();
+        g_upcalls.lpWPUCloseSocketHandle(handle, &ignored);
+        stack.DestroySocket(s);
+        break;
+      }
     }
   }
   return 0;
@@ -77,14 +89,14 @@ int WSPAPI WSPStartup(WORD version_requested, LPWSADATA data, LPWSAPROTOCOL_INFO
   ++TcpipProvider::Active()->startups(sim::CurrentProcessId());
 
   table->lpWSPAccept = &WSPAccept;
-  table->lpWSPAddressToString = Unsupported<LPWSPADDRESSTOSTRING>();
+  table->lpWSPAddressToString = &WSPAddressToString;
   table->lpWSPAsyncSelect = &WSPAsyncSelect;
   table->lpWSPBind = &WSPBind;
   table->lpWSPCancelBlockingCall = Unsupported<LPWSPCANCELBLOCKINGCALL>();
   table->lpWSPCleanup = &WSPCleanup;
   table->lpWSPCloseSocket = &WSPCloseSocket;
   table->lpWSPConnect = &WSPConnect;
-  table->lpWSPDuplicateSocket = Unsupported<LPWSPDUPLICATESOCKET>();
+  table->lpWSPDuplicateSocket = &WSPDuplicateSocket;
   table->lpWSPEnumNetworkEvents = &WSPEnumNetworkEvents;
   table->lpWSPEventSelect = &WSPEventSelect;
   table->lpWSPGetOverlappedResult = Unsupported<LPWSPGETOVERLAPPEDRESULT, FALSE>();
@@ -96,16 +108,16 @@ int WSPAPI WSPStartup(WORD version_requested, LPWSADATA data, LPWSAPROTOCOL_INFO
   table->lpWSPJoinLeaf = Unsupported<LPWSPJOINLEAF, INVALID_SOCKET>();
   table->lpWSPListen = &WSPListen;
   table->lpWSPRecv = &WSPRecv;
-  table->lpWSPRecvDisconnect = Unsupported<LPWSPRECVDISCONNECT>();
+  table->lpWSPRecvDisconnect = &WSPRecvDisconnect;
   table->lpWSPRecvFrom = &WSPRecvFrom;
   table->lpWSPSelect = &WSPSelect;
   table->lpWSPSend = &WSPSend;
-  table->lpWSPSendDisconnect = Unsupported<LPWSPSENDDISCONNECT>();
+  table->lpWSPSendDisconnect = &WSPSendDisconnect;
   table->lpWSPSendTo = &WSPSendTo;
   table->lpWSPSetSockOpt = &WSPSetSockOpt;
   table->lpWSPShutdown = &WSPShutdown;
   table->lpWSPSocket = &WSPSocket;
-  table->lpWSPStringToAddress = Unsupported<LPWSPSTRINGTOADDRESS>();
+  table->lpWSPStringToAddress = &WSPStringToAddress;
   return 0;
 }
 

@@ -79,6 +79,16 @@ int WSPAPI WSPConnect(SOCKET handle, const struct sockaddr* name, int namelen,
                       LPWSABUF caller_data, LPWSABUF callee_data, GROUP g, LPQOS sqos,
                       LPQOS gqos, LPINT error);
 int WSPAPI WSPShutdown(SOCKET handle, int how, LPINT error);
+int WSPAPI WSPDuplicateSocket(SOCKET handle, DWORD process_id, LPWSAPROTOCOL_INFOW info,
+                              LPINT error);
+int WSPAPI WSPSendDisconnect(SOCKET handle, LPWSABUF data, LPINT error);
+int WSPAPI WSPRecvDisconnect(SOCKET handle, LPWSABUF data, LPINT error);
+// wsp_address.cc
+INT WSPAPI WSPAddressToString(LPSOCKADDR address, DWORD address_length,
+                              LPWSAPROTOCOL_INFOW info, LPWSTR text, LPDWORD text_length,
+                              LPINT error);
+INT WSPAPI WSPStringToAddress(LPWSTR text, INT family, LPWSAPROTOCOL_INFOW info,
+                              LPSOCKADDR address, LPINT address_length, LPINT error);
 // wsp_data.cc
 int WSPAPI WSPSend(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
                    LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,

@@ -34,7 +34,10 @@ int WSPAPI WSPGetSockOpt(SOCKET handle, int level, int optname, char* optval, LP
   if (level != SOL_SOCKET) return Fail(error, WSAENOPROTOOPT);  // D-64
   switch (optname) {
     case SO_ACCEPTCONN: return put_int(s->state == State::kListening);
-    case SO_GROUP_ID: return put_int(0);  // this provider has no groups (S1 §3.1.5; SPEC 3.1)
+    case SO_GROUP_ID: return put_int(static_cast<int>(s->group));  // 0: no group (SPEC 3.1)
+    case SO_GROUP_PRIORITY:  // group members only (S1 §3.1.5; SPEC 3.1)
+      if (s->group == 0) return Fail(error, WSAENOPROTOOPT);
+      return put_int(s->group_priority);
     case SO_INTERRUPT: return put_int(s->interrupt);  // D-24
     case SO_PROTOCOL_INFO: {  // the socket's catalog entry, a WSAPROTOCOL_INFOW (D-23)
       const int size = static_cast<int>(s->protocol_info.size());
@@ -97,6 +100,13 @@ int WSPAPI WSPSetSockOpt(SOCKET handle, int level, int optname, const char* optv
   // other level is invalid (D-64).
   if (level == IPPROTO_IP) return Fail(error, WSAENOPROTOOPT);
   if (level != SOL_SOCKET) return Fail(error, WSAEINVAL);  // D-64
+  if (optname == SO_GROUP_PRIORITY) {  // group members only; >= 0, 0 highest (SPEC 3.1)
+    if (s->group == 0) return Fail(error, WSAENOPROTOOPT);
+    if (!int_sized) return Fail(error, WSAEFAULT);
+    if (value < 0) return Fail(error, WSAEINVAL);
+    s->group_priority = value;
+    return 0;
+  }
   if (optname == SO_LINGER) {
     if (optlen < static_cast<int>(sizeof(struct linger))) return Fail(error, WSAEFAULT);
     struct linger l;

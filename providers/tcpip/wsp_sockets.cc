@@ -21,6 +21,18 @@ SOCKET WSPAPI WSPSocket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info
     *error = WSAENETDOWN;
     return INVALID_SOCKET;
   }
+  // A record from WSPDuplicateSocket for this process: a new descriptor for the shared socket
+  // (D-69); af, type and protocol are taken from the record.
+  if (info != nullptr) {
+    TcpipStack& stack = TcpipProvider::Active()->StackFor(*host);
+    if (TcpipSocket* shared = stack.TakeShare(info->dwProviderReserved, sim::CurrentProcessId())) {
+      const SOCKET handle =
+          g_upcalls.lpWPUCreateSocketHandle(shared->catalog_entry_id, shared, error);
+      if (handle == INVALID_SOCKET) return INVALID_SOCKET;
+      stack.AddDescriptor(shared, handle, sim::CurrentProcessId());
+      return handle;
+    }
+  }
   if (af == AF_UNSPEC && info != nullptr) af = info->iAddressFamily;
   if (af != AF_INET && af != AF_INET6) {
     *error = WSAEAFNOSUPPORT;
@@ -69,6 +81,10 @@ int WSPAPI WSPCloseSocket(SOCKET handle, LPINT error) {
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return SOCKET_ERROR;
   TcpipStack& stack = *s->stack;
+  if (stack.DropDescriptor(s, handle)) {  // a duplicate descriptor keeps the socket (D-69)
+    g_upcalls.lpWPUCloseSocketHandle(handle, error);
+    return 0;
+  }
   if (s->connection != nullptr) {
     if (s->linger_on && s->linger_seconds == 0) {
       s->connection->Abort();  // S1 §3.1.2: hard close, the peer sees a reset
@@ -137,83 +153,157 @@ int WSPAPI WSPListen(SOCKET handle, int backlog, LPINT error) {
 
 namespace {
 
+// A deferred request the initiator withdrew meanwhile: it reset or closed the connection (S1
+// §3.1.11; D-37, D-38; an expired request was reset by its timer).
+bool Withdrawn(const TcpConnection& c) {
+  return c.state() == TcpState::kClosed || c.peer_closed();
+}
+
+// Whether the group `g` a condition function chose may take a connection to `peer` (S1
+// §3.1.11; SPEC 3.3; D-32): none, a new one, or an existing group of this provider whose
+// constraint (same peer host) holds.
+bool GroupAllowed(const TcpipStack& stack, GROUP g, const Endpoint& peer) {
+  if (g == 0 || g == SG_UNCONSTRAINED_GROUP || g == SG_CONSTRAINED_GROUP) return true;
+  const TcpipStack::Group* group = stack.FindGroup(g);
+  return group != nullptr && (!group->constrained || group->peer == peer.address);
+}
+
+// The group id the accepted socket gets for `g` (GroupAllowed held): a new group or `g`.
+uint32_t JoinGroup(TcpipStack& stack, GROUP g, const Endpoint& peer) {
+  if (g == SG_UNCONSTRAINED_GROUP || g == SG_CONSTRAINED_GROUP) {
+    return stack.NewGroup({.constrained = g == SG_CONSTRAINED_GROUP, .peer = peer.address});
+  }
+  return g;
+}
+
+// Calls the condition function for the request on `tuple` as S1 §3.1.11 gives it (SPEC 2.6 step
+// 5): caller and callee ids are sockaddrs; TCP carries no connect data (no XP_CONNECT_DATA), so
+// lpCallerData and lpCalleeData are WSABUFs of length 0 (the callee buffer the provider offers
+// is 0 bytes: nothing can go back).
+int Decide(const FourTuple& tuple, LPCONDITIONPROC condition, DWORD_PTR callback_data, GROUP* g) {
+  sockaddr_in6 caller, callee;  // large enough for either family
+  int caller_len = sizeof(caller), callee_len = sizeof(callee);
+  WriteAddress(tuple.remote, reinterpret_cast<sockaddr*>(&caller), &caller_len);
+  WriteAddress(tuple.local, reinterpret_cast<sockaddr*>(&callee), &callee_len);
+  WSABUF caller_id{caller_len, reinterpret_cast<char*>(&caller)};
+  WSABUF callee_id{callee_len, reinterpret_cast<char*>(&callee)};
+  WSABUF caller_data{0, nullptr}, callee_data{0, nullptr};
+  return condition(&caller_id, &caller_data, &callee_id, &callee_data, g, callback_data);
+}
+
+// A new socket for connection `c`, accepted from listener `s`, with the listener's properties
+// (S1 §3.1.11); null with *error when the DLL has no handle for it.
+TcpipSocket* AdoptAsSocket(TcpipSocket* s, std::unique_ptr<TcpConnection> c,
+                           const FourTuple& tuple, LPINT error) {
+  TcpipStack& stack = *s->stack;
+  TcpipSocket* accepted = stack.NewSocket(sim::CurrentProcessId());
+  accepted->catalog_entry_id = s->catalog_entry_id;
+  accepted->family = s->family;
+  accepted->type = s->type;
+  accepted->protocol = s->protocol;
+  accepted->nonblocking = s->nonblocking;  // accepted sockets inherit the listener's
+  accepted->tcp_options = s->tcp_options;  //   properties (S1 §3.1.11)
+  accepted->linger_on = s->linger_on;
+  accepted->linger_seconds = s->linger_seconds;
+  accepted->attributes = s->attributes;
+  accepted->protocol_info = s->protocol_info;
+  accepted->broadcast = s->broadcast;
+  accepted->debug = s->debug;
+  accepted->dont_route = s->dont_route;
+  accepted->interrupt = s->interrupt;
+  accepted->provider_config = s->provider_config;
+  // The connection was made with the options the listener had at WSPListen; it takes the
+  // listener's current ones, which the new socket reports (S1 §3.1.11: same properties).
+  const TcpSocketOptions& o = s->tcp_options;
+  c->SetKeepAlive(o.keepalive);
+  c->SetOobInline(o.oob_inline);
+  c->SetNoDelay(o.no_delay);
+  c->SetSendBufferBytes(o.send_buffer_bytes);
+  c->SetReceiveBufferBytes(o.receive_buffer_bytes);
+  stack.AdoptAccepted(accepted, std::move(c), tuple);
+  const SOCKET h = g_upcalls.lpWPUCreateSocketHandle(accepted->catalog_entry_id, accepted, error);
+  if (h == INVALID_SOCKET) {
+    accepted->connection->Abort();
+    stack.DestroySocket(accepted);
+    return nullptr;
+  }
+  accepted->handle = h;
+  return accepted;
+}
+
 SOCKET AcceptCall(SOCKET handle, struct sockaddr* addr, LPINT addrlen, LPCONDITIONPROC condition,
                   DWORD_PTR callback_data, LPINT error) {
-  (void)condition;  // conditional acceptance arrives with the notification machinery (issue 4)
-  (void)callback_data;
+  auto fail = [error](int code) {
+    *error = code;
+    return INVALID_SOCKET;
+  };
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return INVALID_SOCKET;
   // SPEC 2.6 step 1: a connectionless socket cannot accept (WSAEOPNOTSUPP); a stream socket
   // that is not listening fails with WSAEINVAL.
-  if (!s->is_stream()) {
-    *error = WSAEOPNOTSUPP;
-    return INVALID_SOCKET;
-  }
-  if (s->state != State::kListening) {
-    *error = WSAEINVAL;
-    return INVALID_SOCKET;
-  }
+  if (!s->is_stream()) return fail(WSAEOPNOTSUPP);
+  if (s->state != State::kListening) return fail(WSAEINVAL);
   if (addr != nullptr && (addrlen == nullptr || *addrlen < AddressBytes(s->family))) {
-    *error = WSAEFAULT;
-    return INVALID_SOCKET;
+    return fail(WSAEFAULT);
   }
   TcpipStack& stack = *s->stack;
+  const uint64_t listener_id = s->id;
   for (;;) {
-    // S1 §3.1.11: a pending request but no descriptor for it: WSAEMFILE, the request stays queued.
-    if (s->listener->completed_count() > 0 &&
-        static_cast<int>(stack.DescriptorsOf(sim::CurrentProcessId())) >=
-            TcpipProvider::Active()->options().max_sockets_per_process) {
-      *error = WSAEMFILE;
-      return INVALID_SOCKET;
-    }
     FourTuple tuple;
-    std::unique_ptr<TcpConnection> c = stack.TakeAccepted(s, &tuple);
-    if (c != nullptr) {
-      TcpipSocket* accepted = stack.NewSocket(sim::CurrentProcessId());
-      accepted->catalog_entry_id = s->catalog_entry_id;
-      accepted->family = s->family;
-      accepted->type = s->type;
-      accepted->protocol = s->protocol;
-      accepted->nonblocking = s->nonblocking;  // accepted sockets inherit the listener's
-      accepted->tcp_options = s->tcp_options;  //   properties (S1 §3.1.11)
-      accepted->linger_on = s->linger_on;
-      accepted->linger_seconds = s->linger_seconds;
-      accepted->attributes = s->attributes;
-      accepted->protocol_info = s->protocol_info;
-      accepted->broadcast = s->broadcast;
-      accepted->debug = s->debug;
-      accepted->dont_route = s->dont_route;
-      accepted->interrupt = s->interrupt;
-      accepted->provider_config = s->provider_config;
-      // The connection was made with the options the listener had at WSPListen; it takes the
-      // listener's current ones, which the new socket reports (S1 §3.1.11: same properties).
-      const TcpSocketOptions& o = s->tcp_options;
-      c->SetKeepAlive(o.keepalive);
-      c->SetOobInline(o.oob_inline);
-      c->SetNoDelay(o.no_delay);
-      c->SetSendBufferBytes(o.send_buffer_bytes);
-      c->SetReceiveBufferBytes(o.receive_buffer_bytes);
-      stack.AdoptAccepted(accepted, std::move(c), tuple);
-      const SOCKET h = g_upcalls.lpWPUCreateSocketHandle(accepted->catalog_entry_id, accepted, error);
-      if (h == INVALID_SOCKET) {
-        accepted->connection->Abort();
-        stack.DestroySocket(accepted);
-        return INVALID_SOCKET;
+    TcpConnection* head = stack.PeekAccepted(s, &tuple);
+    if (head == nullptr) {
+      if (s->nonblocking) return fail(WSAEWOULDBLOCK);
+      stack.Wait({s}, absl::StrCat("accept on socket 0x", absl::Hex(handle)));
+      if (stack.FindSocket(listener_id) == nullptr || s->state != State::kListening) {
+        return fail(WSAEINTR);  // closed by another thread meanwhile
       }
-      accepted->handle = h;
-      if (addr != nullptr) WriteAddress(*accepted->remote, addr, addrlen);
-      InheritNotifications(*s, accepted);
-      return h;
+      continue;
     }
-    if (s->nonblocking) {
-      *error = WSAEWOULDBLOCK;
-      return INVALID_SOCKET;
+    const uint64_t tag = head->user_tag();
+    // D-37, D-38: the deferred request was withdrawn or expired: discarded, WSAEWOULDBLOCK (and
+    // FD_ACCEPT is re-enabled, so another pending request is signalled).
+    if (s->deferred && s->deferred->tag == tag && Withdrawn(*head)) {
+      stack.DiscardAccepted(s);
+      return fail(WSAEWOULDBLOCK);
     }
-    stack.Wait({s}, absl::StrCat("accept on socket 0x", absl::Hex(handle)));
-    if (s->state != State::kListening) {  // closed by another thread meanwhile
-      *error = WSAEINTR;
-      return INVALID_SOCKET;
+    // S1 §3.1.11: a pending request but no descriptor for it: WSAEMFILE, the request stays.
+    if (static_cast<int>(stack.DescriptorsOf(sim::CurrentProcessId())) >=
+        TcpipProvider::Active()->options().max_sockets_per_process) {
+      return fail(WSAEMFILE);
     }
+    // SPEC 2.6 step 3: the initiator's address, whatever the condition function decides.
+    if (addr != nullptr) WriteAddress(tuple.remote, addr, addrlen);
+    GROUP g = 0;
+    if (condition != nullptr) {
+      const int decision = Decide(tuple, condition, callback_data, &g);
+      // The function is guest code: other threads may have run. The request being decided
+      // stayed at the head (later arrivals queue behind it, R-29) unless the listener closed.
+      if (stack.FindSocket(listener_id) == nullptr || s->state != State::kListening) {
+        return fail(WSAEINTR);
+      }
+      head = stack.PeekAccepted(s, &tuple);
+      if (head == nullptr || head->user_tag() != tag) return fail(WSAEWOULDBLOCK);
+      switch (decision) {
+        case CF_ACCEPT:
+          if (GroupAllowed(stack, g, tuple.remote)) break;
+          stack.DiscardAccepted(s);  // D-32: the group cannot take it: rejected
+          return fail(WSAEINVAL);
+        case CF_REJECT:  // the initiator sees a reset (its connect completed at SYN-ACK)
+          stack.DiscardAccepted(s);
+          return fail(WSAECONNREFUSED);
+        case CF_DEFER:  // no action: the request stays at the head (D-38)
+          stack.Defer(s, tag, TcpipProvider::Active()->options().accept_defer_timeout);
+          return fail(WSATRY_AGAIN);
+        default:  // no decision: the request stays queued
+          return fail(WSAEINVAL);
+      }
+    }
+    std::unique_ptr<TcpConnection> c = stack.TakeAccepted(s, &tuple);
+    TcpipSocket* accepted = AdoptAsSocket(s, std::move(c), tuple, error);
+    if (accepted == nullptr) return INVALID_SOCKET;
+    accepted->group = JoinGroup(stack, g, tuple.remote);  // SPEC 2.6 step 6; D-32
+    InheritNotifications(*s, accepted);
+    return accepted->handle;
   }
 }
 
@@ -229,7 +319,7 @@ SOCKET WSPAPI WSPAccept(SOCKET handle, struct sockaddr* addr, LPINT addrlen,
 
 int WSPAPI WSPConnect(SOCKET handle, const struct sockaddr* name, int namelen, LPWSABUF caller_data,
                       LPWSABUF callee_data, GROUP group, LPQOS sflow, LPQOS gflow, LPINT error) {
-  (void)callee_data, (void)group, (void)sflow, (void)gflow;
+  (void)group, (void)sflow, (void)gflow;
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return SOCKET_ERROR;
   Endpoint to;
@@ -250,6 +340,9 @@ int WSPAPI WSPConnect(SOCKET handle, const struct sockaddr* name, int namelen, L
   if (caller_data != nullptr && caller_data->len > 0 && (s->attributes & XP_CONNECT_DATA) == 0) {
     return Fail(error, WSAEPROTONOSUPPORT);
   }
+  // No callee data ever comes back over TCP: its length is 0 however the connect ends (S1
+  // §3.1.16; R-26).
+  if (callee_data != nullptr) callee_data->len = 0;
   if (to.address.IsUnspecified() || to.port == 0) return Fail(error, WSAEADDRNOTAVAIL);
   std::optional<IpAddress> source = stack.SourceFor(to.address);
   if (!source) return Fail(error, WSAENETUNREACH);
@@ -278,6 +371,52 @@ int WSPAPI WSPConnect(SOCKET handle, const struct sockaddr* name, int namelen, L
   s->stack->Orphan(s);
   s->remote.reset();
   return Fail(error, code);
+}
+
+// Later Winsock's WSPDuplicateSocket (D-69): the socket's catalog record with a share key in
+// dwProviderReserved that WSPSocket redeems once in process `process_id`.
+int WSPAPI WSPDuplicateSocket(SOCKET handle, DWORD process_id, LPWSAPROTOCOL_INFOW info,
+                              LPINT error) {
+  TcpipSocket* s = Lookup(handle, error);
+  if (s == nullptr) return SOCKET_ERROR;
+  if (info == nullptr) return Fail(error, WSAEFAULT);
+  std::memset(info, 0, sizeof(*info));
+  const size_t n = std::min(s->protocol_info.size(), sizeof(*info));
+  std::memcpy(info, s->protocol_info.data(), n);
+  if (n == 0) {  // a socket made without a catalog record
+    info->dwCatalogEntryId = s->catalog_entry_id;
+    info->iAddressFamily = WinsockFamily(s->family);
+    info->iSocketType = s->type;
+    info->iProtocol = s->protocol;
+  }
+  info->dwProviderReserved = s->stack->Share(s, process_id);
+  return 0;
+}
+
+namespace {
+
+// shutdown(`how`) of a connection-oriented socket, for WSPSendDisconnect / WSPRecvDisconnect.
+// TCP has no disconnect data (no XP_DISCONNECT_DATA, D-30): a non-null data buffer fails with
+// WSAENOPROTOOPT (later docs).
+int Disconnect(SOCKET handle, LPWSABUF data, int how, LPINT error) {
+  TcpipSocket* s = Lookup(handle, error);
+  if (s == nullptr) return SOCKET_ERROR;
+  if (data != nullptr && (s->attributes & XP_DISCONNECT_DATA) == 0) {
+    return Fail(error, WSAENOPROTOOPT);
+  }
+  if (!s->is_stream()) return Fail(error, WSAEOPNOTSUPP);
+  return WSPShutdown(handle, how, error);
+}
+
+}  // namespace
+
+// Later Winsock's WSPSendDisconnect / WSPRecvDisconnect: shutdown(SD_SEND) / (SD_RECEIVE).
+int WSPAPI WSPSendDisconnect(SOCKET handle, LPWSABUF data, LPINT error) {
+  return Disconnect(handle, data, SD_SEND, error);
+}
+
+int WSPAPI WSPRecvDisconnect(SOCKET handle, LPWSABUF data, LPINT error) {
+  return Disconnect(handle, data, SD_RECEIVE, error);
 }
 
 int WSPAPI WSPShutdown(SOCKET handle, int how, LPINT error) {
