@@ -80,6 +80,45 @@ class ApiContext {
   int64_t result_ = 0;
 };
 
+// Calls `slot` of s's provider table with the trailing lpErrno; SOCKET_ERROR results become the
+// thread's last error. A provider that leaves a slot empty answers WSAEOPNOTSUPP.
+template <typename Slot, typename... Args>
+int Dispatch(ApiContext& ctx, SOCKET s, const char* function, Slot WSPPROC_TABLE::*slot,
+             Args... args) {
+  int error = 0;
+  WinsockDll::Provider* p = ctx.ProviderOf(s, &error);
+  if (p == nullptr) return ctx.Fail(error);
+  Slot fn = p->table.get()->*slot;
+  if (fn == nullptr) return ctx.Fail(WSAEOPNOTSUPP);
+  int rc;
+  {
+    auto host = ctx.OnMachine();
+    ctx.TraceSpiEnter(function, s);
+    rc = fn(s, args..., &error);
+    ctx.TraceSpiReturn(function, s, rc, rc == SOCKET_ERROR ? error : 0);
+  }
+  return rc == SOCKET_ERROR ? ctx.Fail(error) : ctx.Return(rc);
+}
+
+// A kernel handle's value (HANDLE, WSAEVENT and HWND carry small integers, multiples of 4) and
+// back.
+inline uint32_t HandleValue(const void* h) {
+  return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(h));
+}
+inline HANDLE AsHandle(uint32_t v) { return reinterpret_cast<HANDLE>(static_cast<uintptr_t>(v)); }
+
+// What WaitForMultipleObjectsEx returns for `r` (WAIT_OBJECT_0 + i, WAIT_TIMEOUT,
+// WAIT_IO_COMPLETION; WAIT_FAILED with the last error set).
+inline DWORD WaitCode(ApiContext& ctx, const WaitResult& r) {
+  switch (r.kind) {
+    case WaitResult::Kind::kSignaled: return WAIT_OBJECT_0 + r.index;
+    case WaitResult::Kind::kTimeout: return WAIT_TIMEOUT;
+    case WaitResult::Kind::kIoCompletion: return WAIT_IO_COMPLETION;
+    case WaitResult::Kind::kFailed: break;
+  }
+  return ctx.Fail(static_cast<int>(r.error), WAIT_FAILED);
+}
+
 }  // namespace ws2sim::model
 
 #endif  // WS2SIM_MODEL_API_CONTEXT_H_

@@ -10,6 +10,7 @@
 using ws2sim::model::ApiContext;
 using ws2sim::model::CatalogEntry;
 using ws2sim::model::WinsockDll;
+using ws2sim::model::Dispatch;
 
 namespace {
 
@@ -28,26 +29,6 @@ int NoEntryError(const ws2sim::model::Catalog& catalog, int af, int type, int pr
   if (protocol_elsewhere) return WSAEPROTOTYPE;  // the protocol exists, for another type
   if (!family_type) return WSAESOCKTNOSUPPORT;
   return WSAEPROTONOSUPPORT;
-}
-
-// Calls `slot` of s's provider table with the trailing lpErrno; SOCKET_ERROR results become the
-// thread's last error. A provider that leaves a slot empty answers WSAEOPNOTSUPP.
-template <typename Slot, typename... Args>
-int Dispatch(ApiContext& ctx, SOCKET s, const char* function, Slot WSPPROC_TABLE::*slot,
-             Args... args) {
-  int error = 0;
-  WinsockDll::Provider* p = ctx.ProviderOf(s, &error);
-  if (p == nullptr) return ctx.Fail(error);
-  Slot fn = p->table.get()->*slot;
-  if (fn == nullptr) return ctx.Fail(WSAEOPNOTSUPP);
-  int rc;
-  {
-    auto host = ctx.OnMachine();
-    ctx.TraceSpiEnter(function, s);
-    rc = fn(s, args..., &error);
-    ctx.TraceSpiReturn(function, s, rc, rc == SOCKET_ERROR ? error : 0);
-  }
-  return rc == SOCKET_ERROR ? ctx.Fail(error) : ctx.Return(rc);
 }
 
 }  // namespace

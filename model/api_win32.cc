@@ -5,6 +5,9 @@
 #include "model/api_context.h"
 
 using ws2sim::model::ApiContext;
+using ws2sim::model::AsHandle;
+using ws2sim::model::HandleValue;
+using ws2sim::model::WaitCode;
 using ws2sim::model::WaitResult;
 namespace sim = ws2sim::sim;
 
@@ -12,19 +15,6 @@ namespace {
 
 sim::Duration Milliseconds(DWORD ms) {
   return ms == INFINITE ? sim::Duration::Max() : sim::Duration::Milliseconds(ms);
-}
-
-uint32_t HandleValue(HANDLE h) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(h)); }
-HANDLE AsHandle(uint32_t v) { return reinterpret_cast<HANDLE>(static_cast<uintptr_t>(v)); }
-
-DWORD WaitCode(ApiContext& ctx, const WaitResult& r) {
-  switch (r.kind) {
-    case WaitResult::Kind::kSignaled: return WAIT_OBJECT_0 + r.index;
-    case WaitResult::Kind::kTimeout: return WAIT_TIMEOUT;
-    case WaitResult::Kind::kIoCompletion: return WAIT_IO_COMPLETION;
-    case WaitResult::Kind::kFailed: break;
-  }
-  return ctx.Fail(static_cast<int>(r.error), WAIT_FAILED);
 }
 
 // A critical section: the owner thread, its recursion count and the threads waiting, in order.
