@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "model/winsock_dll.h"
+#include "scenarios/scenario_loader.h"
+#include "scenarios/scenario_run.h"
 #include "tests/world/winsock_harness.h"
 
 namespace ws2sim::scenarios::testing {
@@ -332,7 +334,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_13_OneFdWriteAfterAWouldBlockSendNoneForSuccess
         for (int i = 0; i < 3; ++i) EXPECT_EQ(SendText(s, "small"), 5);
         EXPECT_TRUE(After(20).empty());  // sends that never failed: no FD_WRITE
         const std::string chunk(8192, 'z');
-        while (SendText(s, chunk) != SOCKET_ERROR) {
+        while (SendText(s, chunk) != SOCKET_ERROR) {  // partial sends fill the buffer
         }
         EXPECT_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
         EXPECT_TRUE(Drain().empty());
@@ -344,7 +346,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_13_OneFdWriteAfterAWouldBlockSendNoneForSuccess
       },
       [](SOCKET s) {
         Sleep(100);  // the server fills its buffers meanwhile
-        EXPECT_GE(RecvToEnd(s).size(), 8192u);
+        EXPECT_GE(RecvToEnd(s).size(), 8192u);  // everything sent, then the graceful close
       });
   Run();
 }
@@ -792,6 +794,38 @@ TEST_F(AsyncSelectTest, SPI_UPCALL_07_MessagesReachTheWindowThroughWpuPostMessag
         sim::Duration::Milliseconds(1 + 2 * i));
   }
   Run();
+}
+
+// --- The bundled WSAAsyncSelect server ------------------------------------------------------------
+
+// scenarios/examples/async_select_echo.textproto: async_select_server (hidden window, message
+// loop) serves three echo_clients, each of which checks its 20000-byte echo byte for byte; under
+// the default schedule and under random interleavings.
+TEST(AsyncSelectScenario, ServerWithMessageLoopEchoesEveryClientByteExact) {
+  absl::StatusOr<Scenario> scenario = LoadScenarioFile(
+      std::string(WS2SIM_SOURCE_DIR) + "/scenarios/examples/async_select_echo.textproto");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  for (const std::string strategy : {"fifo", "random"}) {
+    for (uint64_t seed : {1, 2, 3}) {
+      std::ostringstream output;
+      absl::StatusOr<RunReport> r =
+          RunScenario(*scenario, {.seed = seed, .strategy = strategy, .echo = &output});
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_TRUE(r->ok()) << strategy << " " << seed << "\n" << output.str();
+      ASSERT_EQ(r->processes.size(), 4u);
+      for (const ProcessReport& p : r->processes) {
+        EXPECT_EQ(p.exit_code, std::optional<int>(0)) << p.host << "/" << p.name;
+      }
+      const std::string text = output.str();
+      int verified = 0;
+      for (size_t at = text.find("echo verified"); at != std::string::npos;
+           at = text.find("echo verified", at + 1)) {
+        ++verified;
+      }
+      EXPECT_EQ(verified, 3) << text;
+      EXPECT_NE(text.find("server/echo: served 3 client(s)"), std::string::npos) << text;
+    }
+  }
 }
 
 }  // namespace
