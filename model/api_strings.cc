@@ -15,6 +15,13 @@ namespace {
 int Sign(int v) { return v < 0 ? -1 : v > 0 ? 1 : 0; }
 const char* OrEmpty(const char* s) { return s == nullptr ? "" : s; }
 
+// lstrcpyA / lstrcatA: `op` (strcpy, strcat) into dest, a null dest left alone.
+LPSTR Into(const char* function, LPSTR dest, LPCSTR src, char* (*op)(char*, const char*)) {
+  ApiContext ctx(function);
+  if (dest != nullptr) op(dest, OrEmpty(src));
+  return ctx.Return(dest);
+}
+
 }  // namespace
 
 extern "C" {
@@ -33,12 +40,7 @@ int WINAPI lstrlenW(LPCWSTR s) {
   return ctx.Return(n);
 }
 
-LPSTR WINAPI lstrcpyA(LPSTR dest, LPCSTR src) {
-  ApiContext ctx("lstrcpyA");
-  if (dest == nullptr) return ctx.Return(dest);
-  std::strcpy(dest, OrEmpty(src));
-  return ctx.Return(dest);
-}
+LPSTR WINAPI lstrcpyA(LPSTR dest, LPCSTR src) { return Into("lstrcpyA", dest, src, std::strcpy); }
 
 // Copies at most max - 1 characters and terminates (max >= 1).
 LPSTR WINAPI lstrcpynA(LPSTR dest, LPCSTR src, int max) {
@@ -50,12 +52,7 @@ LPSTR WINAPI lstrcpynA(LPSTR dest, LPCSTR src, int max) {
   return ctx.Return(dest);
 }
 
-LPSTR WINAPI lstrcatA(LPSTR dest, LPCSTR src) {
-  ApiContext ctx("lstrcatA");
-  if (dest == nullptr) return ctx.Return(dest);
-  std::strcat(dest, OrEmpty(src));
-  return ctx.Return(dest);
-}
+LPSTR WINAPI lstrcatA(LPSTR dest, LPCSTR src) { return Into("lstrcatA", dest, src, std::strcat); }
 
 int WINAPI lstrcmpA(LPCSTR a, LPCSTR b) {
   ApiContext ctx("lstrcmpA");

@@ -8,6 +8,7 @@
 // SPI-ASEL-17 (FD_QOS / FD_GROUP_QOS) has no test: the tcpip provider has no flow specs yet
 // (issue 8).
 #include <bit>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,39 @@ int Select(SOCKET s, HWND w, UINT msg, LONG events) {
   return ErrorOf(WSAAsyncSelect(s, w, msg, events));
 }
 
+// The next message for the calling thread (GetMessage: parks until one is posted).
+Note Next() {
+  MSG m;
+  EXPECT_GT(GetMessageA(&m, nullptr, 0, 0), 0);
+  return NoteOf(m);
+}
+
+// Waits for listener `l`'s FD_ACCEPT (posted with `msg`), then accepts.
+SOCKET AcceptOnFdAccept(SOCKET l, UINT msg) {
+  EXPECT_EQ(Next(), (Note{l, msg, FD_ACCEPT, 0}));
+  SOCKET a = accept(l, nullptr, nullptr);
+  EXPECT_NE(a, INVALID_SOCKET) << WSAGetLastError();
+  return a;
+}
+
+// A connection body that, with TCP_NODELAY, sends each text `flags` after its delay (ms), then
+// stays connected for `linger` ms.
+struct Step {
+  DWORD delay;
+  std::string text;
+  int flags = 0;
+};
+std::function<void(SOCKET)> Sends(std::vector<Step> steps, DWORD linger) {
+  return [steps = std::move(steps), linger](SOCKET s) {
+    NoDelay(s);
+    for (const Step& step : steps) {
+      Sleep(step.delay);
+      SendText(s, step.text, step.flags);
+    }
+    Sleep(linger);
+  };
+}
+
 class AsyncSelectTest : public WinsockTest {};
 
 // --- SPI-ASEL --------------------------------------------------------------------------------------
@@ -128,11 +162,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_03_ReRegistrationReplacesEventsAndMessage) {
         ASSERT_EQ(Select(s, w, kMsg2, FD_WRITE), kOk);
         EXPECT_EQ(After(20), (std::vector<Note>{{s, kMsg2, FD_WRITE, 0}}));  // data: no FD_READ
       },
-      [](SOCKET s) {
-        Sleep(5);
-        SendText(s, "data");
-        Sleep(20);
-      });
+      Sends({{5, "data"}}, 20));
   Run();
 }
 
@@ -167,11 +197,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_05_FdReadQueuedBeforeCancelIsStillDeliveredRecv
         EXPECT_EQ(rc, SOCKET_ERROR);
         EXPECT_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
       },
-      [](SOCKET s) {
-        Sleep(2);
-        SendText(s, "hello");
-        Sleep(20);
-      });
+      Sends({{2, "hello"}}, 20));
   Run();
 }
 
@@ -207,14 +233,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_07_SecondArrivalBeforeAnyRecvPostsNoSecondFdRea
         EXPECT_EQ(After(40), (std::vector<Note>{{s, kMsg, FD_READ, 0}}));
         EXPECT_EQ(RecvText(s, 100), "firstsecond");
       },
-      [](SOCKET s) {
-        NoDelay(s);
-        Sleep(2);
-        SendText(s, "first");
-        Sleep(10);
-        SendText(s, "second");
-        Sleep(40);
-      });
+      Sends({{2, "first"}, {10, "second"}}, 40));
   Run();
 }
 
@@ -229,11 +248,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_08_PartialRecvPostsAnotherFdReadEmptyingRecvNon
         EXPECT_EQ(RecvText(s, 50).size(), 50u);
         EXPECT_TRUE(After(10).empty());
       },
-      [](SOCKET s) {
-        Sleep(2);
-        SendText(s, std::string(100, 'x'));
-        Sleep(30);
-      });
+      Sends({{2, std::string(100, 'x')}}, 30));
   Run();
 }
 
@@ -254,14 +269,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_09_WouldBlockRecvReenablesFdReadForTheNextArriv
         EXPECT_TRUE(Drain().empty());
         EXPECT_EQ(After(20), (std::vector<Note>{{s, kMsg, FD_READ, 0}}));  // "two" arrived
       },
-      [](SOCKET s) {
-        NoDelay(s);
-        Sleep(2);
-        SendText(s, "one");
-        Sleep(15);
-        SendText(s, "two");
-        Sleep(20);
-      });
+      Sends({{2, "one"}, {15, "two"}}, 20));
   Run();
 }
 
@@ -306,11 +314,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_12_FdWriteWhenConnectCompletesAndWhenAccepted) 
     SOCKET l = Listener();
     HWND w = SocketWindow();
     ASSERT_EQ(Select(l, w, kMsg, FD_ACCEPT | FD_WRITE), kOk);
-    MSG m;
-    ASSERT_GT(GetMessageA(&m, nullptr, 0, 0), 0);
-    EXPECT_EQ(NoteOf(m), (Note{l, kMsg, FD_ACCEPT, 0}));
-    SOCKET a = accept(l, nullptr, nullptr);
-    ASSERT_NE(a, INVALID_SOCKET);
+    SOCKET a = AcceptOnFdAccept(l, kMsg);
     EXPECT_EQ(Drain(), (std::vector<Note>{{a, kMsg, FD_WRITE, 0}}));
   });
   OnClient([] {
@@ -338,9 +342,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_13_OneFdWriteAfterAWouldBlockSendNoneForSuccess
         }
         EXPECT_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
         EXPECT_TRUE(Drain().empty());
-        MSG m;
-        ASSERT_GT(GetMessageA(&m, nullptr, 0, 0), 0);  // the client reads: space frees
-        EXPECT_EQ(NoteOf(m), (Note{s, kMsg, FD_WRITE, 0}));  // ACKs freed send-buffer space
+        EXPECT_EQ(Next(), (Note{s, kMsg, FD_WRITE, 0}));  // ACKs freed send-buffer space
         EXPECT_TRUE(After(500).empty());  // exactly one, however much space freed since
         closesocket(s);
       },
@@ -470,11 +472,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_18_StaleFdReadAfterFionreadAndRecvWouldBlocks) 
         EXPECT_EQ(r.stale_error, WSAEWOULDBLOCK);
         EXPECT_TRUE(After(10).empty());  // no extra FD_READ
       },
-      [](SOCKET s) {
-        Sleep(2);
-        SendText(s, "hello");
-        Sleep(30);
-      });
+      Sends({{2, "hello"}}, 30));
   Run();
 }
 
@@ -485,11 +483,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_19_AcceptedSocketsEarlyMessagesCarryTheListener
     SOCKET l = Listener();
     HWND w = SocketWindow();
     ASSERT_EQ(Select(l, w, kMsg, FD_ACCEPT | FD_READ | FD_WRITE), kOk);
-    MSG m;
-    ASSERT_GT(GetMessageA(&m, nullptr, 0, 0), 0);  // (1) FD_ACCEPT
-    EXPECT_EQ(NoteOf(m), (Note{l, kMsg, FD_ACCEPT, 0}));
-    SOCKET a = accept(l, nullptr, nullptr);        // (2) FD_WRITE(A) with kMsg
-    ASSERT_NE(a, INVALID_SOCKET);
+    SOCKET a = AcceptOnFdAccept(l, kMsg);  // (1) FD_ACCEPT; (2) FD_WRITE(A) with kMsg
     Sleep(10);                                     // (3) the client's data: FD_READ(A), kMsg
     ASSERT_EQ(Select(a, w, kMsg2, FD_READ | FD_WRITE | FD_CLOSE), kOk);  // (4)
     EXPECT_EQ(Drain(), (std::vector<Note>{{a, kMsg, FD_WRITE, 0},
@@ -513,11 +507,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_20_FdAcceptOnlyListenerNothingForAcceptedUntilR
     SOCKET l = Listener();
     HWND w = SocketWindow();
     ASSERT_EQ(Select(l, w, kMsg, FD_ACCEPT), kOk);
-    MSG m;
-    ASSERT_GT(GetMessageA(&m, nullptr, 0, 0), 0);
-    EXPECT_EQ(NoteOf(m), (Note{l, kMsg, FD_ACCEPT, 0}));
-    SOCKET a = accept(l, nullptr, nullptr);
-    ASSERT_NE(a, INVALID_SOCKET);
+    SOCKET a = AcceptOnFdAccept(l, kMsg);
     EXPECT_TRUE(After(10).empty());  // data arrived for A: nothing
     ASSERT_EQ(Select(a, w, kMsg2, FD_READ | FD_WRITE | FD_CLOSE), kOk);
     EXPECT_EQ(Drain(), (std::vector<Note>{{a, kMsg2, FD_READ, 0}, {a, kMsg2, FD_WRITE, 0}}));
@@ -552,14 +542,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_21_AsyncSelectAndEventSelectCancelEachOther) {
         EXPECT_EQ(Drain(), (std::vector<Note>{{s, kMsg, FD_READ, 0}}));
         EXPECT_EQ(WaitForSingleObject(ev, 0), static_cast<DWORD>(WAIT_TIMEOUT));
       },
-      [](SOCKET s) {
-        NoDelay(s);
-        Sleep(2);
-        SendText(s, "one");
-        Sleep(15);
-        SendText(s, "two");
-        Sleep(20);
-      });
+      Sends({{2, "one"}, {15, "two"}}, 20));
   Run();
 }
 
@@ -605,11 +588,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_24_SimultaneousEventsPostInAscendingBitOrder) {
                                               {s, kMsg, FD_WRITE, 0},
                                               {s, kMsg, FD_OOB, 0}}));
       },
-      [](SOCKET s) {
-        SendText(s, "data");
-        SendText(s, "!", MSG_OOB);
-        Sleep(20);
-      });
+      Sends({{0, "data"}, {0, "!", MSG_OOB}}, 20));
   Run();
 }
 
@@ -646,17 +625,7 @@ TEST_F(AsyncSelectTest, SPI_ASEL_26_RecvAndRecvFromBothReenableFdOob) {
         EXPECT_EQ(After(20), (std::vector<Note>{{s, kMsg, FD_OOB, 0}}));  // "c"
         EXPECT_TRUE(After(20).empty());  // "d" while FD_OOB is not re-enabled: nothing
       },
-      [](SOCKET s) {
-        Sleep(2);
-        SendText(s, "a", MSG_OOB);
-        Sleep(20);
-        SendText(s, "b", MSG_OOB);
-        Sleep(20);
-        SendText(s, "c", MSG_OOB);
-        Sleep(20);
-        SendText(s, "d", MSG_OOB);
-        Sleep(30);
-      });
+      Sends({{2, "a", MSG_OOB}, {20, "b", MSG_OOB}, {20, "c", MSG_OOB}, {20, "d", MSG_OOB}}, 30));
   Run();
 }
 
@@ -714,10 +683,7 @@ TEST_F(AsyncSelectTest, SPI_ACCEPT_19_AcceptedSocketInheritsWindowMessageAndMask
     SOCKET l = Listener();
     HWND w = SocketWindow();
     ASSERT_EQ(Select(l, w, kMsg2, FD_ACCEPT | FD_READ | FD_CLOSE), kOk);  // no FD_WRITE
-    MSG m;
-    ASSERT_GT(GetMessageA(&m, nullptr, 0, 0), 0);
-    SOCKET a = accept(l, nullptr, nullptr);
-    ASSERT_NE(a, INVALID_SOCKET);
+    SOCKET a = AcceptOnFdAccept(l, kMsg2);
     EXPECT_EQ(After(10), (std::vector<Note>{{a, kMsg2, FD_READ, 0}}));  // not FD_WRITE
     EXPECT_EQ(RecvText(a, 100), "data");
     EXPECT_EQ(Drain(), (std::vector<Note>{{a, kMsg2, FD_CLOSE, 0}}));
@@ -742,11 +708,7 @@ TEST_F(AsyncSelectTest, SPI_IOCTL_04_FionbioZeroFailsWhileSelectedSucceedsAfterC
         EXPECT_EQ(RecvText(s, 100), "late");  // blocking again: waits for the data
         EXPECT_GE(GetTickCount() - before, 20u);
       },
-      [](SOCKET s) {
-        Sleep(30);
-        SendText(s, "late");
-        Sleep(10);
-      });
+      Sends({{30, "late"}}, 10));
   Run();
 }
 
