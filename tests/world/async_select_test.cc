@@ -15,6 +15,8 @@
 #include "model/winsock_dll.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/scenario_run.h"
+#include "sim/trace/dump.h"
+#include "sim/trace/reader.h"
 #include "tests/world/winsock_harness.h"
 
 namespace ws2sim::scenarios::testing {
@@ -788,6 +790,35 @@ TEST(AsyncSelectScenario, ServerWithMessageLoopEchoesEveryClientByteExact) {
       EXPECT_NE(text.find("server/echo: served 3 client(s)"), std::string::npos) << text;
     }
   }
+}
+
+// The socket messages reach the server's window through the WPUPostMessage upcall (SPEC 2.12),
+// each one traced (enter, return TRUE), and the server's message loop retrieves them.
+TEST(AsyncSelectScenario, SocketMessagesArriveThroughTracedWpuPostMessage) {
+  absl::StatusOr<Scenario> scenario = LoadScenarioFile(
+      std::string(WS2SIM_SOURCE_DIR) + "/scenarios/examples/async_select_echo.textproto");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  const std::string path = ::testing::TempDir() + "/async_select_echo.w2t";
+  absl::StatusOr<RunReport> r = RunScenario(*scenario, {.trace_path = path});
+  ASSERT_TRUE(r.ok() && r->ok());
+  trace::ReadResult t = trace::ReadTraceFile(path);
+  ASSERT_TRUE(t.status.ok()) << t.status;
+  int enters = 0, posted = 0, retrieved = 0;
+  for (const trace::TraceRecord& rec : t.trace.records) {
+    if (!rec.record.has_call()) continue;
+    const std::string line = trace::DumpRecord(t.trace, rec);
+    if (line.find(" upcall ") == std::string::npos) {
+      retrieved += line.find("server/echo/main GetMessageA return result=1") != std::string::npos;
+      continue;
+    }
+    enters += line.find(" WPUPostMessage enter") != std::string::npos;
+    posted += line.find(" WPUPostMessage return") != std::string::npos &&
+              line.find("result=1") != std::string::npos;
+  }
+  EXPECT_GT(enters, 9);  // at least FD_ACCEPT, FD_READ, FD_CLOSE for each of 3 clients
+  EXPECT_EQ(posted, enters);
+  EXPECT_EQ(retrieved, posted);  // every posted message was retrieved by the loop
+  std::remove(path.c_str());
 }
 
 }  // namespace
