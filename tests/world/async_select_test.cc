@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/winsock_dll.h"
+#include "providers/common/network_events.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/scenario_run.h"
 #include "sim/trace/dump.h"
@@ -255,8 +256,9 @@ TEST_F(AsyncSelectTest, SPI_ASEL_08_PartialRecvPostsAnotherFdReadEmptyingRecvNon
 }
 
 // Through the API every byte leaves the queue by a re-enabling recv, so "FD_READ delivered and the
-// queue empty" is reached only after a recv that already re-enabled it; the test shows the
-// observable rule: after the WSAEWOULDBLOCK recv, the next arrival posts FD_READ.
+// queue empty" is reached only after a recv that already re-enabled it; this test shows the
+// observable rule (after the WSAEWOULDBLOCK recv, the next arrival posts FD_READ), and
+// AsyncSelectStateMachine.SPI_ASEL_09_... below isolates the WSAEWOULDBLOCK re-enable.
 TEST_F(AsyncSelectTest, SPI_ASEL_09_WouldBlockRecvReenablesFdReadForTheNextArrival) {
   Pair(
       [](SOCKET s) {
@@ -273,6 +275,39 @@ TEST_F(AsyncSelectTest, SPI_ASEL_09_WouldBlockRecvReenablesFdReadForTheNextArriv
       },
       Sends({{2, "one"}, {15, "two"}}, 20));
   Run();
+}
+
+// The rule itself, on the shared state machine with a recording WPUPostMessage: FD_READ was
+// delivered, the queue emptied without a re-enabling call, a recv failed WSAEWOULDBLOCK; the next
+// arrival posts FD_READ, and without that recv it would not.
+std::vector<Note>* g_posted = nullptr;
+BOOL WSPAPI RecordPost(HWND, UINT msg, WPARAM wparam, LPARAM lparam) {
+  g_posted->push_back({static_cast<SOCKET>(wparam), msg, WSAGETSELECTEVENT(lparam),
+                       WSAGETSELECTERROR(lparam)});
+  return TRUE;
+}
+
+TEST(AsyncSelectStateMachine, SPI_ASEL_09_OnlyTheWouldBlockRecvRearmsFdRead) {
+  std::vector<Note> posted;
+  g_posted = &posted;
+  WSPUPCALLTABLE upcalls;
+  std::memset(&upcalls, 0, sizeof(upcalls));
+  upcalls.lpWPUPostMessage = RecordPost;
+  HWND w = reinterpret_cast<HWND>(0x104);
+  for (bool recv_would_block : {false, true}) {
+    posted.clear();
+    providers::NetworkEvents events;
+    providers::NetworkEvents::Conditions data, empty;
+    data.readable = true;
+    events.AsyncSelect(0x100, w, kMsg, FD_READ, empty, upcalls);
+    events.Update(0x100, data, upcalls);   // data arrives: FD_READ
+    events.Update(0x100, empty, upcalls);  // the queue empties (no recv)
+    if (recv_would_block) events.Reenabled(FD_READ | FD_OOB, WSAEWOULDBLOCK);
+    events.Update(0x100, data, upcalls);   // the next arrival
+    const std::vector<Note> once = {{0x100, kMsg, FD_READ, 0}};
+    const std::vector<Note> twice = {{0x100, kMsg, FD_READ, 0}, {0x100, kMsg, FD_READ, 0}};
+    EXPECT_EQ(posted, recv_would_block ? twice : once);
+  }
 }
 
 TEST_F(AsyncSelectTest, SPI_ASEL_10_RegisteringFdAcceptWithARequestPendingPostsAtOnce) {
