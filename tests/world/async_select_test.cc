@@ -8,6 +8,8 @@
 // SPI-ASEL-17 (FD_QOS / FD_GROUP_QOS) has no test: the tcpip provider has no flow specs yet
 // (issue 8).
 #include <bit>
+#include <fstream>
+#include <iterator>
 #include <functional>
 #include <string>
 #include <vector>
@@ -853,7 +855,16 @@ TEST(AsyncSelectScenario, SocketMessagesArriveThroughTracedWpuPostMessage) {
   EXPECT_GT(enters, 9);  // at least FD_ACCEPT, FD_READ, FD_CLOSE for each of 3 clients
   EXPECT_EQ(posted, enters);
   EXPECT_EQ(retrieved, posted);  // every posted message was retrieved by the loop
+  // A run is a pure function of (scenario, seed): the same trace bytes again.
+  const std::string again = ::testing::TempDir() + "/async_select_echo_again.w2t";
+  ASSERT_TRUE(RunScenario(*scenario, {.trace_path = again}).ok());
+  auto slurp = [](const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  EXPECT_EQ(slurp(path), slurp(again));
   std::remove(path.c_str());
+  std::remove(again.c_str());
 }
 
 }  // namespace
