@@ -4,9 +4,10 @@
 #   ws2sim_add_guest(NAME SOURCES file...)   builds guests/NAME.so in the build tree
 #   ws2sim_host_guests(TARGET)               lets executable TARGET run guests (exports the API)
 
-# C library functions whose guest references go to ws2sim (model/guest_stdio.cc).
+# C library functions whose guest references go to ws2sim (model/guest_stdio.cc; time in
+# model/api_time.cc).
 set(WS2SIM_GUEST_WRAPPED printf vprintf fprintf vfprintf puts putchar fputs fputc putc fwrite
-    perror fflush exit)
+    perror fflush exit time)
 
 function(ws2sim_add_guest name)
   cmake_parse_arguments(G "" "" "SOURCES" ${ARGN})

@@ -13,7 +13,7 @@ constexpr size_t kMaximumWaitObjects = 64;
 
 KernelObjects::KernelObjects(sim::Scheduler& scheduler, ProcessTable& processes)
     : scheduler_(scheduler), processes_(processes) {
-  processes_.SetThreadExitHook([this](Thread& t) {
+  processes_.AddThreadExitHook([this](Thread& t) {
     auto it = thread_handles_.find(t.tid);
     if (it == thread_handles_.end()) return;
     for (const std::shared_ptr<Object>& o : it->second) {

@@ -77,7 +77,7 @@ Thread* ProcessTable::AddThread(Process& p, std::string name, absl::AnyInvocable
           table->Trace(p, trace::pb::PROCESS_EXIT, "", *p.exit_code_);
           if (table->process_exit_hook_) table->process_exit_hook_(p);
         }
-        if (table->thread_exit_hook_) table->thread_exit_hook_(*thread);
+        for (auto& hook : table->thread_exit_hooks_) hook(*thread);
       }
     } finish{this, raw};
     try {

@@ -124,9 +124,11 @@ class ProcessTable {
   // True when every process started so far has an exit code.
   bool AllExited() const;
 
-  // Called whenever a thread finishes (returns or is terminated), e.g. to signal waiters on its
-  // handle. One hook; null clears it.
-  void SetThreadExitHook(absl::AnyInvocable<void(Thread&)> hook) { thread_exit_hook_ = std::move(hook); }
+  // Hooks called whenever a thread finishes (returns or is terminated), in the order added, e.g.
+  // to signal waiters on its handle or end its windows.
+  void AddThreadExitHook(absl::AnyInvocable<void(Thread&)> hook) {
+    thread_exit_hooks_.push_back(std::move(hook));
+  }
 
  private:
   static void OnOutput(void* context, int stream, absl::string_view bytes);
@@ -153,7 +155,7 @@ class ProcessTable {
   std::vector<std::unique_ptr<Process>> processes_;
   std::vector<std::unique_ptr<Thread>> threads_;
   std::vector<Thread*> by_fiber_;  // indexed by sim::FiberId (dense); null: not a thread
-  absl::AnyInvocable<void(Thread&)> thread_exit_hook_;
+  std::vector<absl::AnyInvocable<void(Thread&)>> thread_exit_hooks_;
   absl::AnyInvocable<void(Process&)> process_exit_hook_;
 };
 

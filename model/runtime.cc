@@ -12,6 +12,8 @@ Runtime::Runtime(sim::Scheduler& scheduler, std::ostream* echo)
     : scheduler_(scheduler),
       processes_(scheduler, echo),
       kernel_(scheduler, processes_),
+      windows_(scheduler, processes_),
+      heaps_(processes_),
       previous_active_(g_active) {
   g_active = this;
 }

@@ -16,7 +16,9 @@
 #include "absl/status/statusor.h"
 #include "model/kernel_objects.h"
 #include "model/process.h"
+#include "model/process_heaps.h"
 #include "model/provider_directory.h"
+#include "model/windows_ui.h"
 #include "model/winsock_dll.h"
 #include "sim/scheduler.h"
 
@@ -38,6 +40,8 @@ class Runtime {
   ProcessTable& processes() { return processes_; }
   KernelObjects& kernel() { return kernel_; }
   ProviderDirectory& providers() { return providers_; }
+  WindowModel& windows() { return windows_; }
+  ProcessHeaps& heaps() { return heaps_; }
 
   Machine& AddMachine(std::string name, sim::net::Host* net_host);
   Machine* FindMachine(absl::string_view name);
@@ -65,6 +69,8 @@ class Runtime {
   ProcessTable processes_;
   KernelObjects kernel_;
   ProviderDirectory providers_;
+  WindowModel windows_;
+  ProcessHeaps heaps_;
   absl::btree_map<std::string, std::unique_ptr<Machine>> machines_;
   absl::btree_map<uint32_t, std::unique_ptr<WinsockDll>> dlls_;  // by pid
   absl::btree_map<SocketHandle, WinsockDll*> socket_owners_;

@@ -189,9 +189,17 @@ int WSPAPI QueueApc(LPWSATHREADID thread_id, LPWSAUSERAPC apc, DWORD_PTR context
                 [&] { return QueueApcImpl(thread_id, apc, context, error); });
 }
 
-// The window model arrives with the notification machinery (issue "How an application learns
-// what happened"); until then there is no window to post to.
-BOOL WSPAPI PostMessageUpcall(HWND, UINT, WPARAM, LPARAM) { return FALSE; }
+// WPUPostMessage (S1 §4; SPEC 2.12): queues the message to the window's thread, FIFO per
+// window (CHECKLIST SPI-UPCALL-07); FALSE for a window that does not exist (any more). Traced
+// with the socket async select posts for, wParam.
+BOOL WSPAPI PostMessageUpcall(HWND hwnd, UINT msg, WPARAM wparam, LPARAM lparam) {
+  return Traced("WPUPostMessage", static_cast<SOCKET>(wparam), FALSE, nullptr, [&]() -> BOOL {
+    uint32_t ignored = 0;
+    return Runtime::Active()->windows().Post(HandleValue(hwnd), msg, wparam, lparam, &ignored)
+               ? TRUE
+               : FALSE;
+  });
+}
 
 // Win32 profile: no blocking hooks, so providers get no callback to run while they block.
 int WSPAPI QueryBlockingCallback(DWORD, LPBLOCKINGCALLBACK* callback, PDWORD_PTR context,

@@ -3,8 +3,9 @@
  * Guests are unmodified Winsock C/C++ programs compiled on Linux x86-64 and run as simulated
  * processes (DESIGN.md section 7). This header gives them the Windows types, macros and the
  * declarations of the Win32 functions a Winsock program typically calls; ws2sim's DLL model
- * implements those functions against virtual time and simulated threads. Window and message
- * functions arrive with a later issue.
+ * implements those functions against virtual time and simulated threads. The window and message
+ * functions are in winuser.h, the other KERNEL32 conveniences (heap, time, strings, FormatMessage,
+ * console) in winbase.h; both are included at the end.
  *
  * The seed ws2spi.h (S1 App. A.2) takes its basic types from windows.h and guards the include with
  * _INC_WINDOWS, which is therefore this header's include guard.
@@ -263,5 +264,8 @@ void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
 #else
 #define CreateEvent CreateEventA
 #endif
+
+#include "winbase.h"
+#include "winuser.h"
 
 #endif /* _INC_WINDOWS */

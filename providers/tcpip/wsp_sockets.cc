@@ -85,11 +85,16 @@ int WSPAPI WSPCloseSocket(SOCKET handle, LPINT error) {
     g_upcalls.lpWPUCloseSocketHandle(handle, error);
     return 0;
   }
+  if (s->connection != nullptr && s->linger_on && s->linger_seconds != 0 && s->nonblocking) {
+    return Fail(error, WSAEWOULDBLOCK);  // S1 §3.1.2, lingering close
+  }
+  // Before the connection closes: closing must not post anything (FD_CLOSE with
+  // WSAECONNABORTED for our own abort) for this socket.
+  s->events.Cancel();
   if (s->connection != nullptr) {
     if (s->linger_on && s->linger_seconds == 0) {
       s->connection->Abort();  // S1 §3.1.2: hard close, the peer sees a reset
     } else if (s->linger_on) {
-      if (s->nonblocking) return Fail(error, WSAEWOULDBLOCK);  // S1 §3.1.2, lingering close
       s->connection->Close();
       const sim::VirtualTime deadline =
           stack.scheduler().Now() + sim::Duration::Seconds(s->linger_seconds);
@@ -102,7 +107,6 @@ int WSPAPI WSPCloseSocket(SOCKET handle, LPINT error) {
       s->connection->Close();  // SO_DONTLINGER: return now, data still drains (S1 §3.1.2)
     }
   }
-  s->events.Cancel();    // no message is posted after closesocket
   CancelOverlapped(s);   // pending operations complete with WSA_OPERATION_ABORTED (D-14)
   g_upcalls.lpWPUCloseSocketHandle(handle, error);
   stack.DestroySocket(s);
