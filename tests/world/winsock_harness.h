@@ -257,6 +257,14 @@ class SpiScope {
   std::optional<sim::ScopedHost> host_;
 };
 
+// While it lives, calls into a provider run on the calling process's machine, as the DLL sets it
+// around its own SPI calls (WSPStartup, WSPCleanup).
+inline sim::ScopedHost OnOwnMachine() {
+  model::Runtime* rt = model::Runtime::Active();
+  model::Process& p = *rt->processes().Current();
+  return sim::ScopedHost(rt->DllOf(p).machine().net_host(), p.pid());
+}
+
 // --- The fixture --------------------------------------------------------------------------------
 
 class WinsockTest : public ::testing::Test {
