@@ -62,18 +62,12 @@ WinsockDll::Provider* ApiContext::ProviderOf(SOCKET s, int* error) {
 namespace ws2sim::model {
 
 void ApiContext::TraceSpiEnter(const char* function, SOCKET s) {
-  trace::Recorder* rec = rt.scheduler().recorder();
-  if (rec == nullptr) return;
-  rec->Call(rt.scheduler().Now(), rt.scheduler().FiberLane(thread.fiber), trace::pb::LAYER_SPI,
-            rec->Intern(function), trace::pb::PHASE_ENTER, s, 0, 0);
+  dll.TraceSpi(rt.scheduler().FiberLane(thread.fiber), function, trace::pb::PHASE_ENTER, s, 0, 0);
 }
 
 void ApiContext::TraceSpiReturn(const char* function, SOCKET s, int64_t result, int error) {
-  trace::Recorder* rec = rt.scheduler().recorder();
-  if (rec == nullptr) return;
-  rec->Call(rt.scheduler().Now(), rt.scheduler().FiberLane(thread.fiber), trace::pb::LAYER_SPI,
-            rec->Intern(function), trace::pb::PHASE_RETURN, s, result,
-            static_cast<uint32_t>(error));
+  dll.TraceSpi(rt.scheduler().FiberLane(thread.fiber), function, trace::pb::PHASE_RETURN, s,
+               result, error);
 }
 
 }  // namespace ws2sim::model

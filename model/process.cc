@@ -74,8 +74,7 @@ Thread* ProcessTable::AddThread(Process& p, std::string name, absl::AnyInvocable
         const bool all_finished = --p.unfinished_threads_ == 0;
         if (all_finished && !p.exit_code_.has_value()) {
           p.exit_code_ = static_cast<int>(thread->exit_code);
-          table->Trace(p, trace::pb::PROCESS_EXIT, "", *p.exit_code_);
-          if (table->process_exit_hook_) table->process_exit_hook_(p);
+          table->Ended(p);
         }
         for (auto& hook : table->thread_exit_hooks_) hook(*thread);
       }
@@ -116,8 +115,7 @@ bool ProcessTable::AllExited() const {
 void ProcessTable::Exit(Process& p, int code) {
   if (p.exit_code_.has_value()) return;
   p.exit_code_ = code;
-  Trace(p, trace::pb::PROCESS_EXIT, "", code);
-  if (process_exit_hook_) process_exit_hook_(p);
+  Ended(p);
   for (int stream : {1, 2}) {
     if (!p.partial_line_[stream].empty()) Output(p, stream, "\n");  // flush an unfinished line
   }
@@ -125,6 +123,11 @@ void ProcessTable::Exit(Process& p, int code) {
   for (Thread* t : p.threads_) {
     if (t->fiber != self) scheduler_.Terminate(t->fiber);
   }
+}
+
+void ProcessTable::Ended(Process& p) {
+  Trace(p, trace::pb::PROCESS_EXIT, "", *p.exit_code_);
+  for (auto& hook : process_exit_hooks_) hook(p);
 }
 
 Thread* ProcessTable::CurrentThread() {

@@ -7,7 +7,8 @@
 //    0x100, 0x104, ... never reused (D-92), so a handle names one object even where no process is
 //    current (a provider's upcall from a network event); each object records its owner process.
 //  - A process ends when its main thread returns from main() or any of its threads calls exit():
-//    its other threads are terminated (unwound) and the exit code is kept.
+//    the exit hooks run (the Winsock DLL's final cleanup, runtime.h), its other threads are
+//    terminated (unwound) and the exit code is kept.
 //  - Console output is kept per process and echoed line by line as "<host>/<name>: <line>"
 //    (stderr lines as "<host>/<name>! <line>") to the echo stream, if any.
 #ifndef WS2SIM_MODEL_PROCESS_H_
@@ -119,8 +120,10 @@ class ProcessTable {
   // its other threads. Idempotent: the first code stays.
   void Exit(Process& process, int code);
 
-  // Called once when a process ends (its exit code is set). One hook; null clears it.
-  void SetProcessExitHook(absl::AnyInvocable<void(Process&)> hook) { process_exit_hook_ = std::move(hook); }
+  // Hooks called once when a process ends (its exit code is set), in the order added.
+  void AddProcessExitHook(absl::AnyInvocable<void(Process&)> hook) {
+    process_exit_hooks_.push_back(std::move(hook));
+  }
   // True when every process started so far has an exit code.
   bool AllExited() const;
 
@@ -133,6 +136,8 @@ class ProcessTable {
  private:
   static void OnOutput(void* context, int stream, absl::string_view bytes);
   void Output(Process& p, int stream, absl::string_view bytes);
+  // Records the exit of `p` (its exit code is set) and runs the exit hooks.
+  void Ended(Process& p);
   // A ProcessEvent record on the process's lane, when the run is traced.
   void Trace(const Process& p, trace::pb::ProcessAction action, absl::string_view text,
              int64_t code);
@@ -156,7 +161,7 @@ class ProcessTable {
   std::vector<std::unique_ptr<Thread>> threads_;
   std::vector<Thread*> by_fiber_;  // indexed by sim::FiberId (dense); null: not a thread
   std::vector<absl::AnyInvocable<void(Thread&)>> thread_exit_hooks_;
-  absl::AnyInvocable<void(Process&)> process_exit_hook_;
+  std::vector<absl::AnyInvocable<void(Process&)>> process_exit_hooks_;
 };
 
 }  // namespace ws2sim::model

@@ -16,6 +16,13 @@ Runtime::Runtime(sim::Scheduler& scheduler, std::ostream* echo)
       heaps_(processes_),
       previous_active_(g_active) {
   g_active = this;
+  processes_.AddProcessExitHook([this](Process& p) { OnProcessExit(p); });
+}
+
+void Runtime::OnProcessExit(Process& process) {
+  if (scheduler_.tearing_down()) return;
+  auto it = dlls_.find(process.pid());
+  if (it != dlls_.end()) it->second->ProcessExit();
 }
 
 Runtime::~Runtime() {

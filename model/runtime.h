@@ -4,6 +4,10 @@
 //
 // The guest-facing C functions (api_*.cc) find it through Runtime::Active(): one runtime is
 // active at a time, from construction to destruction (one run is one OS thread).
+//
+// A process that ends (returns from main, exit()) gets its DLL's final cleanup, as Windows does
+// (D-14): its providers' WSPCleanup and an empty handle table. Not at teardown: fibers unwound
+// when the run is over do not end their processes in it.
 #ifndef WS2SIM_MODEL_RUNTIME_H_
 #define WS2SIM_MODEL_RUNTIME_H_
 
@@ -65,6 +69,8 @@ class Runtime {
   const std::vector<std::string>* Resolve(absl::string_view name) const;
 
  private:
+  void OnProcessExit(Process& process);
+
   sim::Scheduler& scheduler_;
   ProcessTable processes_;
   KernelObjects kernel_;

@@ -16,17 +16,6 @@ namespace {
 // The DLL's WSAStartup strings (SPEC 2.1: at most 256 and 128 characters).
 constexpr char kDescription[] = "ws2sim Winsock 2 DLL (Win32 profile)";
 
-// An SPI Call record for the DLL's own calls into a provider (WSPStartup, WSPCleanup).
-void TraceSpi(Runtime& rt, const char* function, trace::pb::CallPhase phase, int64_t result,
-              int error) {
-  trace::Recorder* rec = rt.scheduler().recorder();
-  if (rec == nullptr) return;
-  Thread* t = rt.processes().CurrentThread();
-  rec->Call(rt.scheduler().Now(), t == nullptr ? 0 : rt.scheduler().FiberLane(t->fiber),
-            trace::pb::LAYER_SPI, rec->Intern(function), phase, 0, result,
-            static_cast<uint32_t>(error));
-}
-
 void CopyString(char* dst, size_t capacity, absl::string_view src) {
   const size_t n = std::min(src.size(), capacity - 1);
   std::memcpy(dst, src.data(), n);
@@ -68,19 +57,46 @@ int WinsockDll::Startup(uint16_t version_requested, void* data) {
 int WinsockDll::Cleanup() {
   if (startup_count_ == 0) return WSANOTINITIALISED;
   if (--startup_count_ > 0) return 0;
-  sim::ScopedHost host(machine_.net_host(), process_.pid());
+  CleanupProviders();
+  return 0;
+}
+
+void WinsockDll::ProcessExit() {
+  startup_count_ = 0;
+  CleanupProviders();
+}
+
+void WinsockDll::CleanupProviders() {
   for (auto& [id, provider] : providers_) {
-    if (!provider.usable) continue;
-    int error = 0;
-    if (provider.table->lpWSPCleanup == nullptr) continue;
-    TraceSpi(runtime_, "WSPCleanup", trace::pb::PHASE_ENTER, 0, 0);
-    const int rc = provider.table->lpWSPCleanup(&error);
-    TraceSpi(runtime_, "WSPCleanup", trace::pb::PHASE_RETURN, rc, rc == 0 ? 0 : error);
+    if (provider.usable) CallCleanup(provider);
   }
   providers_.clear();
   for (const auto& [s, socket] : sockets_) runtime_.ForgetSocket(s);
   sockets_.clear();
-  return 0;
+}
+
+void WinsockDll::CallCleanup(Provider& provider) {
+  if (provider.table->lpWSPCleanup == nullptr) return;
+  sim::ScopedHost host(machine_.net_host(), process_.pid());
+  const trace::LaneId lane = OwnLane();
+  int error = 0;
+  TraceSpi(lane, "WSPCleanup", trace::pb::PHASE_ENTER, 0, 0, 0);
+  const int rc = provider.table->lpWSPCleanup(&error);
+  TraceSpi(lane, "WSPCleanup", trace::pb::PHASE_RETURN, 0, rc, rc == 0 ? 0 : error);
+}
+
+trace::LaneId WinsockDll::OwnLane() {
+  Thread* t = runtime_.processes().CurrentThread();
+  return t != nullptr && t->process == &process_ ? runtime_.scheduler().FiberLane(t->fiber)
+                                                 : process_.lane();
+}
+
+void WinsockDll::TraceSpi(trace::LaneId lane, const char* function, trace::pb::CallPhase phase,
+                          SocketHandle s, int64_t result, int error) {
+  trace::Recorder* rec = runtime_.scheduler().recorder();
+  if (rec == nullptr) return;
+  rec->Call(runtime_.scheduler().Now(), lane, trace::pb::LAYER_SPI, rec->Intern(function), phase,
+            s, result, static_cast<uint32_t>(error));
 }
 
 WinsockDll::Provider* WinsockDll::FindProvider(uint32_t provider_id) {
@@ -109,9 +125,9 @@ WinsockDll::Provider* WinsockDll::ProviderFor(const CatalogEntry& entry, int* er
       int rc;
       {
         sim::ScopedHost host(machine_.net_host(), process_.pid());
-        TraceSpi(runtime_, "WSPStartup", trace::pb::PHASE_ENTER, 0, 0);
+        TraceSpi(OwnLane(), "WSPStartup", trace::pb::PHASE_ENTER, 0, 0, 0);
         rc = startup(requested.ToWord(), &data, &info, upcalls, p.table.get());
-        TraceSpi(runtime_, "WSPStartup", trace::pb::PHASE_RETURN, rc, rc);
+        TraceSpi(OwnLane(), "WSPStartup", trace::pb::PHASE_RETURN, 0, rc, rc);
       }
       if (rc != 0) {
         p.startup_error = rc;
@@ -122,9 +138,7 @@ WinsockDll::Provider* WinsockDll::ProviderFor(const CatalogEntry& entry, int* er
         if (supported) {
           p.usable = true;
         } else {  // SPEC 2.1's DLL rule: clean the provider up and do not use it
-          int cleanup_error = 0;
-          sim::ScopedHost host(machine_.net_host(), process_.pid());
-          if (p.table->lpWSPCleanup != nullptr) p.table->lpWSPCleanup(&cleanup_error);
+          CallCleanup(p);
           p.startup_error = WSAVERNOTSUPPORTED;
         }
       }

@@ -6,7 +6,8 @@
 // Invariants:
 //  - The catalog is built from the machine's registry at the first successful WSAStartup.
 //  - Each provider DLL gets exactly one WSPStartup per process, before any other SPI call to it,
-//    on first use, and one WSPCleanup when the last WSACleanup runs (SPI-START-17, D-12).
+//    on first use, and one WSPCleanup when the last WSACleanup runs or, failing that, when the
+//    process ends (SPI-START-17, D-12, D-14); then the handle table is empty.
 //  - Every socket handle is made by WPUCreateSocketHandle on a provider's behalf, is unique in the
 //    run and never reused (SPI-SOCK-06, D-92); the table maps it to its catalog entry, provider and
 //    the provider's context value (D-85).
@@ -24,6 +25,7 @@
 #include "absl/container/btree_set.h"
 #include "model/catalog.h"
 #include "model/version.h"
+#include "sim/trace/recorder.h"
 
 struct _WSPPROC_TABLE;
 
@@ -76,6 +78,9 @@ class WinsockDll {
   int Startup(uint16_t version_requested, void* data);
   // WSACleanup's logic: 0, or WSANOTINITIALISED. The last call cleans every provider up.
   int Cleanup();
+  // The process has ended without its last WSACleanup: the same final cleanup (D-14; the
+  // providers reset its open connections, its closed ones keep draining, D-15).
+  void ProcessExit();
 
   // The provider serving `entry`, started (WSPStartup) on first use. Null with *error set when it
   // cannot be used (not installed: WSAEPROVIDERFAILEDINIT; its WSPStartup's error).
@@ -102,7 +107,18 @@ class WinsockDll {
   // The upcall table every provider of this DLL gets (a WSPUPCALLTABLE).
   static const void* UpcallTable();
 
+  // An SPI Call record on `lane`: a call into a provider (enter), or its return with the result
+  // and the lpErrno it reported.
+  void TraceSpi(trace::LaneId lane, const char* function, trace::pb::CallPhase phase,
+                SocketHandle s, int64_t result, int error);
+
  private:
+  // The lane of the DLL's own SPI calls: the calling thread's, else (at exit) the process's.
+  trace::LaneId OwnLane();
+  void CallCleanup(Provider& provider);
+  // Every usable provider's WSPCleanup, then empties the provider and handle tables.
+  void CleanupProviders();
+
   Runtime& runtime_;
   Process& process_;
   Machine& machine_;

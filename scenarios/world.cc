@@ -16,7 +16,7 @@ World::World(Options options) : options_(std::move(options)) {
   runtime_ = std::make_unique<model::Runtime>(*scheduler_, options_.echo);
   // The run is over when its last process exits, whatever network timers (TIME_WAIT, say) are
   // still pending.
-  runtime_->processes().SetProcessExitHook([this](model::Process&) {
+  runtime_->processes().AddProcessExitHook([this](model::Process&) {
     if (runtime_->processes().AllExited()) {
       scheduler_->RequestStop("", trace::pb::STOP_COMPLETED);
     }

@@ -128,6 +128,8 @@ class Scheduler {
   // Owners of state that fibers use (guest modules, process tables) call it before destroying
   // that state. Idempotent; the destructor calls it too.
   void UnwindFibers();
+  // True once UnwindFibers has begun: the run is over and nothing more happens in it.
+  bool tearing_down() const { return tearing_down_; }
 
   // --- Simulated threads -------------------------------------------------------------------
   // Creates a fiber called `name` that first runs at Now() + options.start_delay.

@@ -6,6 +6,8 @@
 #include "gtest/gtest.h"
 #include "model/runtime.h"
 #include "sim/scheduler.h"
+#include "sim/trace/reader.h"
+#include "sim/trace/recorder.h"
 // The guest headers last: their macros rename socket, bind, select, ...
 #include "model/include/ws2spi.h"
 #include "model/include/ws2tcpip.h"
@@ -105,8 +107,17 @@ class DllTest : public testing::Test {
     ASSERT_TRUE(r.ok()) << r.message;
   }
 
+  // The trace so far, ended.
+  trace::Trace Trace() {
+    recorder_->End(scheduler_.Now(), trace::pb::STOP_COMPLETED, "", "", 0);
+    trace::ReadResult r = trace::ReadTraceBytes(recorder_->Bytes(), "dll.w2t");
+    EXPECT_TRUE(r.status.ok()) << r.status;
+    return r.trace;
+  }
+
   FakeProvider fake_;
-  sim::Scheduler scheduler_{{}};
+  std::unique_ptr<trace::Recorder> recorder_ = trace::Recorder::InMemory({});
+  sim::Scheduler scheduler_{{.recorder = recorder_.get()}};
   Runtime runtime_{scheduler_, nullptr};
 };
 
@@ -158,6 +169,59 @@ TEST_F(DllTest, SPI_START_17_OneWSPStartupPerProviderBeforeAnyOtherCallAndOneCle
     EXPECT_EQ(fake_.cleanups, 1);
   });
   EXPECT_EQ(fake_.calls_before_startup, 0);
+}
+
+TEST_F(DllTest, SPI_START_17_AProcessEndingWithoutItsLastWSACleanupGetsTheOneWSPCleanup) {
+  SOCKET s = INVALID_SOCKET;
+  RunProcess([&] {
+    WSADATA d;
+    WSAStartup(MAKEWORD(2, 2), &d);
+    WSAStartup(MAKEWORD(2, 2), &d);
+    s = socket(AF_INET, SOCK_STREAM, 0);
+    EXPECT_NE(s, INVALID_SOCKET);
+    EXPECT_EQ(WSACleanup(), 0);  // the first of two cleans nothing up
+    EXPECT_EQ(fake_.cleanups, 0);
+  });  // D-14: main returns; the DLL does the final cleanup
+  EXPECT_EQ(fake_.startups, 1);
+  EXPECT_EQ(fake_.cleanups, 1);
+  EXPECT_EQ(runtime_.DllOfSocket(s), nullptr);  // the handle table entry is released
+}
+
+TEST_F(DllTest, SPI_START_17_AProcessThatCleanedUpGetsNoSecondWSPCleanupWhenItEnds) {
+  RunProcess([this] {
+    WSADATA d;
+    WSAStartup(MAKEWORD(2, 2), &d);
+    EXPECT_NE(socket(AF_INET, SOCK_STREAM, 0), INVALID_SOCKET);
+    EXPECT_EQ(WSACleanup(), 0);
+    EXPECT_EQ(fake_.cleanups, 1);
+  });
+  EXPECT_EQ(fake_.cleanups, 1);
+}
+
+TEST_F(DllTest, SPI_START_17_AProcessEndedFromOutsideItsThreadsIsCleanedUpOnItsOwnLane) {
+  Process* app = nullptr;
+  scheduler_.ScheduleAt(sim::VirtualTime::Zero() + sim::Duration::Milliseconds(5), 0, [&] {
+    app = runtime_.processes().All()[0];
+    runtime_.processes().Exit(*app, 3);  // no thread of it is running
+  });
+  RunProcess([] {
+    WSADATA d;
+    WSAStartup(MAKEWORD(2, 2), &d);
+    socket(AF_INET, SOCK_STREAM, 0);
+    Sleep(1000);
+    ADD_FAILURE() << "the process was not ended";
+  });
+  ASSERT_NE(app, nullptr);
+  EXPECT_EQ(app->exit_code(), 3);
+  EXPECT_EQ(fake_.cleanups, 1);
+  const trace::Trace t = Trace();
+  std::vector<trace::LaneId> lanes;
+  for (const trace::TraceRecord& r : t.records) {
+    if (r.record.has_call() && t.String(r.record.call().function()) == "WSPCleanup") {
+      lanes.push_back(r.record.call().lane());
+    }
+  }
+  EXPECT_EQ(lanes, (std::vector<trace::LaneId>{app->lane(), app->lane()}));  // enter, return
 }
 
 TEST_F(DllTest, SPI_START_09_DllRejectsAProviderAnsweringAVersionItCannotUse) {

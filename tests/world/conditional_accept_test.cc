@@ -128,7 +128,10 @@ TEST_F(ConditionalAccept, SPI_ACCEPT_05_AcceptedSocketHasTheListenersTypeAndOpti
     EXPECT_EQ(GetInt(a, SOL_SOCKET, SO_GROUP_ID), 0);  // *g left 0: no group
     EXPECT_EQ(RecvText(a, 10), "hi");
   });
-  OnClient([] { EXPECT_EQ(SendText(Connected(), "hi"), 2); });
+  OnClient([this] {
+    EXPECT_EQ(SendText(Connected(), "hi"), 2);
+    AwaitServers();  // the connection lives until the server has read
+  });
   Run();
   EXPECT_EQ(c.calls, 1);
 }
@@ -160,7 +163,10 @@ TEST_F(ConditionalAccept, SPI_ACCEPT_07_DeferFailsTryAgainKeepsTheRequestWithout
     ASSERT_NE(a, INVALID_SOCKET) << WSAGetLastError();
     EXPECT_EQ(RecvText(a, 10), "x");
   });
-  OnClient([] { EXPECT_EQ(SendText(Connected(), "x"), 1); });
+  OnClient([this] {
+    EXPECT_EQ(SendText(Connected(), "x"), 1);
+    AwaitServers();
+  });
   Run();
   EXPECT_EQ(c.calls, 2);
 }
@@ -180,6 +186,7 @@ TEST_F(ConditionalAccept, SPI_ACCEPT_08_TheCallAfterDeferPresentsTheSameRequest)
   OnClient([&] {
     first = LocalPort(Connected());
     second = LocalPort(Connected());
+    AwaitServers();  // both requests stay until the server has decided
   });
   Run();
   ASSERT_EQ(c.calls, 2);

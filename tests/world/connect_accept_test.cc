@@ -100,7 +100,10 @@ TEST_F(Connection, SPI_CONN_01_AConnectedStreamSendsAndReceives) {
 }
 
 TEST_F(Connection, SPI_CONN_02_ConnectToAnAllZeroAddressFailsWithAddrNotAvail) {
-  OnServer([] { Listener(); });
+  OnServer([this] {
+    Listener();
+    AwaitClients();
+  });
   OnClient([] {
     EXPECT_EQ(ErrorOf(Connect(Tcp(), "0.0.0.0", kPort)), WSAEADDRNOTAVAIL);
     EXPECT_EQ(ErrorOf(Connect(Udp(), "0.0.0.0", 9000)), WSAEADDRNOTAVAIL);
@@ -112,10 +115,11 @@ TEST_F(Connection, SPI_CONN_02_ConnectToAnAllZeroAddressFailsWithAddrNotAvail) {
 }
 
 TEST_F(Connection, SPI_CONN_03_ConnectOnAListeningOrConnectedSocketFails) {
-  OnServer([] {
+  OnServer([this] {
     SOCKET listener = Listener();
     EXPECT_EQ(ErrorOf(Connect(listener, kClientIp, 80)), WSAEINVAL);
-    accept(listener, nullptr, nullptr);
+    Accepted(listener);
+    AwaitClients();
   });
   OnClient([] {
     SOCKET s = Connected();
@@ -126,7 +130,10 @@ TEST_F(Connection, SPI_CONN_03_ConnectOnAListeningOrConnectedSocketFails) {
 
 TEST_F(Connection, SPI_CONN_04_NonBlockingConnectWouldBlockThenIsAlreadyUnderWay) {
   // FD_CONNECT / FD_WRITE belong to the notification machinery; completion is seen by select.
-  OnServer([] { accept(Listener(), nullptr, nullptr); });
+  OnServer([this] {
+    Accepted(Listener());
+    AwaitClients();  // the client goes on using the connection
+  });
   OnClient([] {
     SOCKET s = Tcp();
     EXPECT_EQ(SetNonBlocking(s, true), 0);
@@ -143,7 +150,10 @@ TEST_F(Connection, SPI_CONN_04_NonBlockingConnectWouldBlockThenIsAlreadyUnderWay
 }
 
 TEST_F(Connection, SPI_CONN_05_RefusedUnansweredAndUnreachableConnectsFail) {
-  OnServer([] { Listener(); });
+  OnServer([this] {
+    Listener();
+    AwaitClients();
+  });
   OnClient([this] {
     EXPECT_EQ(ErrorOf(Connect(Tcp(), kServerIp, 9)), WSAECONNREFUSED);  // nobody listens
     const Duration before = Elapsed();
@@ -185,7 +195,10 @@ TEST_F(Connection, SPI_CONN_06_ConnectingADatagramSocketSetsItsDefaultPeer) {
 TEST_F(Connection, SPI_CONN_09_CallerDataOnAProviderWithoutConnectDataIsNotSupported) {
   // The tcpip provider's TCP has no XP_CONNECT_DATA; connect() passes no caller data, so the
   // call goes through the provider's procedure table.
-  OnServer([] { accept(Listener(), nullptr, nullptr); });
+  OnServer([this] {
+    Accepted(Listener());
+    AwaitClients();  // the client goes on using the connection
+  });
   OnClient([] {
     SOCKET s = Tcp();
     const sockaddr_in a = Address(kServerIp, kPort);
@@ -219,7 +232,10 @@ TEST_F(Accept, SPI_ACCEPT_18_APendingRequestWithoutADescriptorFailsWithEmfile) {
     SOCKET s = accept(listener, nullptr, nullptr);  // the request was still queued
     EXPECT_NE(s, INVALID_SOCKET) << WSAGetLastError();
   });
-  OnClient([] { Connected(); });
+  OnClient([this] {
+    Connected();
+    AwaitServers();  // the request stays queued, not reset
+  });
   Run();
 }
 
@@ -287,7 +303,7 @@ TEST_F(Accept, SPI_ACCEPT_04_AcceptWithoutAConditionTakesTheFirstRequest) {
     EXPECT_EQ(RecvText(a, 10), "a");
     EXPECT_EQ(RecvText(a, 10), "!");
   });
-  OnClient([&] {
+  OnClient([&, this] {
     SOCKET first = Connected(), second = Connected();
     sockaddr_in name;
     int len = sizeof(name);
@@ -298,6 +314,7 @@ TEST_F(Accept, SPI_ACCEPT_04_AcceptWithoutAConditionTakesTheFirstRequest) {
     second_port = ntohs(name.sin_port);
     Sleep(1500);
     EXPECT_EQ(SendText(first, "a!", MSG_OOB), 2);
+    AwaitServers();  // until the server has read it
   });
   Run();
   EXPECT_NE(first_port, second_port);
@@ -318,9 +335,10 @@ TEST_F(Accept, SPI_ACCEPT_13_AcceptChecksAddrlenAndAllowsNoAddress) {
     EXPECT_EQ(peer.sin_addr.s_addr, inet_addr(kClientIp));
     EXPECT_NE(accept(listener, nullptr, nullptr), INVALID_SOCKET);
   });
-  OnClient([] {
+  OnClient([this] {
     Connected();
     Connected();
+    AwaitServers();  // the requests stay queued, not reset
   });
   Run();
 }
@@ -336,11 +354,12 @@ TEST_F(Accept, SPI_ACCEPT_17_TheListenerKeepsListeningAndAcceptedSocketsCannotAc
     EXPECT_NE(b, INVALID_SOCKET);
     EXPECT_EQ(RecvText(b, 10), "second");
   });
-  OnClient([] {
+  OnClient([this] {
     Connected();
     Sleep(100);
     SOCKET second = Connected();
     EXPECT_EQ(SendText(second, "second"), 6);
+    AwaitServers();  // until the server has read it
   });
   Run();
 }

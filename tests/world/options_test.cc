@@ -13,35 +13,11 @@ class SocketOptions : public WinsockTest {};
 
 constexpr int kTcpMaxseg = 0x02;  // BSD's TCP_MAXSEG: not in the seed's header, not supported
 
-struct linger GetLinger(SOCKET s) {
-  struct linger l;
-  l.l_onoff = 0xeeee;
-  l.l_linger = 0xeeee;
-  int len = sizeof(l);
-  EXPECT_EQ(ErrorOf(getsockopt(s, SOL_SOCKET, SO_LINGER, reinterpret_cast<char*>(&l), &len)),
-            kOk);
-  return l;
-}
-
 TEST_F(SocketOptions, SPI_OPT_01_OptionsNeverSetReadTheirDefaults) {
   OnClient([] {
     for (int type : {SOCK_STREAM, SOCK_DGRAM}) {
       SCOPED_TRACE(type);
-      SOCKET s = socket(AF_INET, type, 0);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_ACCEPTCONN), FALSE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_BROADCAST), FALSE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_DEBUG), FALSE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_DONTLINGER), TRUE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_DONTROUTE), FALSE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_GROUP_ID), 0);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_KEEPALIVE), FALSE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_OOBINLINE), FALSE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_REUSEADDR), FALSE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_INTERRUPT), FALSE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_TYPE), type);
-      EXPECT_EQ(GetLinger(s).l_onoff, 0);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_RCVBUF), 8192);  // implementation dependent
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_SNDBUF), 8192);
+      ExpectDefaultOptions(socket(AF_INET, type, 0), type);
     }
     EXPECT_EQ(GetInt(Tcp(), SOL_PROVIDER, TCP_NODELAY), FALSE);  // Nagle on
   });
@@ -153,21 +129,14 @@ TEST_F(SocketOptions, SPI_OPT_06_DontLingerAndLingerAreTwoViewsOfOneState) {
 TEST_F(SocketOptions, SPI_OPT_07_LingerOneSevenReadsBackAndCloseWaitsUpToSevenSeconds) {
   Pair([](SOCKET s) {
          Sleep(20000);  // does not read in time
-         int rc = 0;
-         RecvText(s, 100, 0, &rc);
-         EXPECT_EQ(rc, SOCKET_ERROR);
-         EXPECT_EQ(WSAGetLastError(), WSAECONNRESET);
+         EXPECT_EQ(RecvError(s), WSAECONNRESET);
        },
        [this](SOCKET s) {
          EXPECT_EQ(SetLinger(s, 1, 7), 0);
          const struct linger l = GetLinger(s);
          EXPECT_EQ(l.l_onoff, 1);
          EXPECT_EQ(l.l_linger, 7);
-         EXPECT_EQ(SetInt(s, SOL_SOCKET, SO_SNDBUF, 65536), 0);
-         ASSERT_TRUE(SendAll(s, Pattern(60000)));
-         const Duration before = Elapsed();
-         EXPECT_EQ(closesocket(s), 0);
-         EXPECT_EQ(Elapsed() - before, Duration::Seconds(7));
+         EXPECT_EQ(SendAllThenClose(s, Pattern(60000)), Duration::Seconds(7));
        });
   Run();
 }
@@ -342,7 +311,7 @@ TEST_F(SocketOptions, SPI_OPT_18_OptionsWorkInEveryState) {
     check(Tcp(), "unbound");
     SOCKET listener = Listener();
     check(listener, "listening");
-    SOCKET a = accept(listener, nullptr, nullptr);
+    SOCKET a = Accepted(listener);
     check(a, "accepted");
     EXPECT_EQ(shutdown(a, SD_BOTH), 0);
     check(a, "shut down");

@@ -58,7 +58,10 @@ TEST_F(Select, SPI_SELECT_02_DataACloseAndAResetMakeASocketReadable) {
 }
 
 TEST_F(Select, SPI_SELECT_03_AConnectingSocketBecomesWritableOrExceptional) {
-  OnServer([] { accept(Listener(), nullptr, nullptr); });
+  OnServer([this] {
+    Accepted(Listener());
+    AwaitClients();  // the client goes on using the connection
+  });
   OnClient([] {
     SOCKET good = Tcp(), bad = Tcp();
     SetNonBlocking(good, true);

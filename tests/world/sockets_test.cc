@@ -75,9 +75,7 @@ TEST_F(Sockets, SPI_SOCK_21_AClosingConnectionHoldsItsDescriptorUntilItHasDraine
   MakeWorld({.delay_ns = 1'000'000, .rate_bytes_per_s = 12'500}, 1,
             {.max_sockets_per_process = 2});
   OnServer([] {
-    SOCKET listener = Listener();
-    SOCKET s = accept(listener, nullptr, nullptr);
-    ASSERT_NE(s, INVALID_SOCKET) << WSAGetLastError();
+    SOCKET s = Accepted(Listener());
     std::vector<char> buf(4096);
     while (recv(s, buf.data(), static_cast<int>(buf.size()), 0) > 0) {
     }
@@ -116,17 +114,10 @@ TEST_F(Sockets, SPI_SOCK_05_NewSocketsHaveTheDefaultOptions) {
     for (int type : {SOCK_STREAM, SOCK_DGRAM}) {
       SCOPED_TRACE(type);
       SOCKET s = socket(AF_INET, type, 0);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_ACCEPTCONN), FALSE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_DONTLINGER), TRUE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_OOBINLINE), FALSE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_REUSEADDR), FALSE);
-      EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_TYPE), type);
-      struct linger l;
-      l.l_onoff = 7;
-      int len = sizeof(l);
-      EXPECT_EQ(ErrorOf(getsockopt(s, SOL_SOCKET, SO_LINGER, reinterpret_cast<char*>(&l), &len)),
-                kOk);
-      EXPECT_EQ(l.l_onoff, 0);
+      ExpectDefaultOptions(s, type);
+      sockaddr_in name;
+      int len = sizeof(name);
+      EXPECT_EQ(ErrorOf(getsockname(s, Sa(name), &len)), WSAEINVAL);  // and unbound
     }
   });
   Run();
@@ -190,7 +181,10 @@ TEST_F(Sockets, SPI_SOCK_07_BindChecksTheFamilyBytesAndTheLength) {
 }
 
 TEST_F(Sockets, SPI_SOCK_08_ASecondBindFailsWithInval) {
-  OnServer([] { Listener(); });
+  OnServer([this] {
+    Listener();
+    AwaitClients();
+  });
   OnClient([] {
     SOCKET s = Tcp();
     EXPECT_EQ(ErrorOf(Bind(s, kClientIp, 5000)), kOk);
@@ -383,11 +377,7 @@ TEST_F(Sockets, SPI_SOCK_16_DefaultCloseReturnsAtOnceAndThePeerGetsEverything) {
          EXPECT_EQ(last, 0);  // a graceful close
        },
        [&, this](SOCKET s) {
-         EXPECT_EQ(SetInt(s, SOL_SOCKET, SO_SNDBUF, 65536), 0);
-         ASSERT_TRUE(SendAll(s, data));
-         const Duration before = Elapsed();
-         EXPECT_EQ(closesocket(s), 0);
-         EXPECT_EQ(Elapsed(), before);  // no waiting
+         EXPECT_EQ(SendAllThenClose(s, data), Duration::Zero());  // no waiting
        });
   Run();
 }
@@ -396,18 +386,11 @@ TEST_F(Sockets, SPI_SOCK_17_AbortiveCloseDiscardsDataAndResetsThePeer) {
   const std::vector<uint8_t> data = Pattern(60000);
   Pair([&](SOCKET s) {
          Sleep(500);
-         int rc = 0;
-         RecvText(s, 100000, 0, &rc);
-         EXPECT_EQ(rc, SOCKET_ERROR);
-         EXPECT_EQ(WSAGetLastError(), WSAECONNRESET);
+         EXPECT_EQ(RecvError(s), WSAECONNRESET);
        },
        [&, this](SOCKET s) {
-         EXPECT_EQ(SetInt(s, SOL_SOCKET, SO_SNDBUF, 65536), 0);
-         ASSERT_TRUE(SendAll(s, data));
          EXPECT_EQ(SetLinger(s, 1, 0), 0);
-         const Duration before = Elapsed();
-         EXPECT_EQ(closesocket(s), 0);
-         EXPECT_EQ(Elapsed(), before);
+         EXPECT_EQ(SendAllThenClose(s, data), Duration::Zero());
        });
   Run();
 }
@@ -423,12 +406,8 @@ TEST_F(Sockets, SPI_SOCK_18_LingeringCloseWaitsUntilTheDataIsSent) {
          EXPECT_EQ(last, 0);
        },
        [&, this](SOCKET s) {
-         EXPECT_EQ(SetInt(s, SOL_SOCKET, SO_SNDBUF, 65536), 0);
-         ASSERT_TRUE(SendAll(s, data));
          EXPECT_EQ(SetLinger(s, 1, 30), 0);
-         const Duration before = Elapsed();
-         EXPECT_EQ(closesocket(s), 0);
-         closed_after = Elapsed() - before;
+         closed_after = SendAllThenClose(s, data);
        });
   Run();
   EXPECT_GT(closed_after, first_read - Duration::Milliseconds(10));  // waited for the reader
@@ -439,18 +418,11 @@ TEST_F(Sockets, SPI_SOCK_19_LingerTimeoutResetsTheConnectionBeforeCloseReturns) 
   const std::vector<uint8_t> data = Pattern(60000);
   Pair([&](SOCKET s) {
          Sleep(5000);  // never reads before the client gave up
-         int rc = 0;
-         RecvText(s, 100000, 0, &rc);
-         EXPECT_EQ(rc, SOCKET_ERROR);
-         EXPECT_EQ(WSAGetLastError(), WSAECONNRESET);
+         EXPECT_EQ(RecvError(s), WSAECONNRESET);
        },
        [&, this](SOCKET s) {
-         EXPECT_EQ(SetInt(s, SOL_SOCKET, SO_SNDBUF, 65536), 0);
-         ASSERT_TRUE(SendAll(s, data));
          EXPECT_EQ(SetLinger(s, 1, 2), 0);
-         const Duration before = Elapsed();
-         EXPECT_EQ(closesocket(s), 0);
-         EXPECT_EQ(Elapsed() - before, Duration::Seconds(2));
+         EXPECT_EQ(SendAllThenClose(s, data), Duration::Seconds(2));
        });
   Run();
 }
@@ -593,26 +565,7 @@ TEST_F(Sockets, SPI_SOCK_27_ShutdownNeverBlocksEvenWhenLingering) {
 }
 
 TEST_F(Sockets, SPI_SOCK_28_CleanupResetsOpenConnectionsWhileClosedOnesDrain) {
-  const std::vector<uint8_t> data = Pattern(60000);
-  OnServer([&] {
-    SOCKET listener = Listener();
-    SOCKET closed_one = accept(listener, nullptr, nullptr);
-    SOCKET open_one = accept(listener, nullptr, nullptr);
-    Sleep(1000);  // after the client's WSACleanup
-    int last = -1;
-    EXPECT_EQ(RecvToEnd(closed_one, &last), data);
-    EXPECT_EQ(last, 0);
-    int rc = 0;
-    RecvText(open_one, 10, 0, &rc);
-    EXPECT_EQ(rc, SOCKET_ERROR);
-    EXPECT_EQ(WSAGetLastError(), WSAECONNRESET);
-  });
-  OnClient([&] {
-    SOCKET closed_one = Connected();
-    SOCKET open_one = Connected();
-    EXPECT_EQ(SetInt(closed_one, SOL_SOCKET, SO_SNDBUF, 65536), 0);
-    ASSERT_TRUE(SendAll(closed_one, data));
-    EXPECT_EQ(closesocket(closed_one), 0);
+  ClosedDrainsWhileOpenResets([](SOCKET open_one) {
     EXPECT_EQ(WSACleanup(), 0);
     EXPECT_EQ(ErrorOf(SendText(open_one, "x")), WSANOTINITIALISED);
   });
@@ -638,22 +591,16 @@ TEST_F(Sockets, SPI_SOCK_30_UndeliverableDataTimesTheConnectionOut) {
 
 TEST_F(Sockets, SPI_SOCK_31_GracefulDrainingOutlivesTheProcess) {
   const std::vector<uint8_t> data = Pattern(60000);
-  Duration client_gone, first_read;
-  Pair([&, this](SOCKET s) {
-         Sleep(2000);
-         first_read = Elapsed();
-         int last = -1;
-         EXPECT_EQ(RecvToEnd(s, &last), data);
-         EXPECT_EQ(last, 0);
-       },
-       [&, this](SOCKET s) {
-         EXPECT_EQ(SetInt(s, SOL_SOCKET, SO_SNDBUF, 65536), 0);
-         ASSERT_TRUE(SendAll(s, data));
-         EXPECT_EQ(closesocket(s), 0);
-         client_gone = Elapsed();  // the process ends here
-       });
+  OnServer([&, this] {
+    SOCKET s = Accepted(Listener());
+    Sleep(2000);
+    EXPECT_TRUE(AllEnded("client"));  // with most of the data still queued
+    int last = -1;
+    EXPECT_EQ(RecvToEnd(s, &last), data);
+    EXPECT_EQ(last, 0);
+  });
+  OnClient([&, this] { SendAllThenClose(Connected(), data); });  // the process ends here
   Run();
-  EXPECT_LT(client_gone, first_read);
 }
 
 }  // namespace

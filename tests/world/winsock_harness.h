@@ -8,8 +8,9 @@
 // socket, bind, select, ...
 //
 // Bodies run on simulated threads: gtest's EXPECT_* work there; an ASSERT_* leaves the body.
-// Processes are not cleaned up for the bodies (no WSACleanup, sockets stay open) unless a body
-// does it: closing is part of what the tests check.
+// A body that returns ends its process, which closes its sockets as Windows does (D-14: open
+// connections are reset, closed ones keep draining). A body whose sockets a peer still uses
+// waits for it first (AwaitClients / AwaitServers); Pair's two processes end together.
 #ifndef WS2SIM_TESTS_WORLD_WINSOCK_HARNESS_H_
 #define WS2SIM_TESTS_WORLD_WINSOCK_HARNESS_H_
 
@@ -17,6 +18,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -82,6 +84,12 @@ inline SOCKET Listener(u_short port = kPort, int backlog = 5) {
   SOCKET s = Tcp();
   EXPECT_EQ(ErrorOf(Bind(s, kServerIp, port)), kOk);
   EXPECT_EQ(ErrorOf(listen(s, backlog)), kOk);
+  return s;
+}
+// The next connection accepted on `listener` (blocking), INVALID_SOCKET after a failure.
+inline SOCKET Accepted(SOCKET listener) {
+  SOCKET s = accept(listener, nullptr, nullptr);
+  EXPECT_NE(s, INVALID_SOCKET) << WSAGetLastError();
   return s;
 }
 // A stream socket connected (blocking) to the server's `port`.
@@ -152,6 +160,15 @@ inline int GetInt(SOCKET s, int level, int name, int* error = nullptr) {
 inline int SetInt(SOCKET s, int level, int name, int value) {
   return setsockopt(s, level, name, reinterpret_cast<const char*>(&value), sizeof(value));
 }
+inline struct linger GetLinger(SOCKET s) {
+  struct linger l;
+  l.l_onoff = 0xeeee;
+  l.l_linger = 0xeeee;
+  int len = sizeof(l);
+  EXPECT_EQ(ErrorOf(getsockopt(s, SOL_SOCKET, SO_LINGER, reinterpret_cast<char*>(&l), &len)),
+            kOk);
+  return l;
+}
 inline int SetLinger(SOCKET s, u_short onoff, u_short seconds) {
   struct linger l;
   l.l_onoff = onoff;
@@ -167,6 +184,30 @@ inline u_long Ioctl(SOCKET s, LONG cmd, int* error = nullptr) {
   const int rc = ioctlsocket(s, cmd, &arg);
   if (error != nullptr) *error = ErrorOf(rc);
   return arg;
+}
+
+// One recv on `s`: its error (kOk when it returned data or 0).
+inline int RecvError(SOCKET s) {
+  char buffer[256];
+  return ErrorOf(recv(s, buffer, sizeof(buffer), 0));
+}
+
+// The options of a new socket of `type` read their defaults (S1 §3.1.5; SPEC 3.1).
+inline void ExpectDefaultOptions(SOCKET s, int type) {
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_ACCEPTCONN), FALSE);
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_BROADCAST), FALSE);
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_DEBUG), FALSE);
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_DONTLINGER), TRUE);
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_DONTROUTE), FALSE);
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_GROUP_ID), 0);
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_KEEPALIVE), FALSE);
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_OOBINLINE), FALSE);
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_REUSEADDR), FALSE);
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_INTERRUPT), FALSE);
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_TYPE), type);
+  EXPECT_EQ(GetLinger(s).l_onoff, 0);
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_RCVBUF), 8192);  // implementation dependent
+  EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_SNDBUF), 8192);
 }
 
 // select on one socket: which of read / write / except it is in, or the call's error.
@@ -216,6 +257,14 @@ class SpiScope {
   std::optional<sim::ScopedHost> host_;
 };
 
+// While it lives, calls into a provider run on the calling process's machine, as the DLL sets it
+// around its own SPI calls (WSPStartup, WSPCleanup).
+inline sim::ScopedHost OnOwnMachine() {
+  model::Runtime* rt = model::Runtime::Active();
+  model::Process& p = *rt->processes().Current();
+  return sim::ScopedHost(rt->DllOf(p).machine().net_host(), p.pid());
+}
+
 // --- The fixture --------------------------------------------------------------------------------
 
 class WinsockTest : public ::testing::Test {
@@ -223,12 +272,14 @@ class WinsockTest : public ::testing::Test {
   // 1 ms each way, nothing lost.
   static sim::net::LinkParams CleanLink() { return {.delay_ns = 1'000'000}; }
 
-  // Makes the world (once, before the first Spawn): two hosts on link "wire" with `params`.
+  // Makes the world (once, before the first Spawn): two hosts on link "wire" with `params`,
+  // traced into `recorder` when it is given.
   void MakeWorld(const sim::net::LinkParams& params = CleanLink(), uint64_t seed = 1,
-                 providers::tcpip::TcpipProvider::Options tcpip = {}) {
+                 providers::tcpip::TcpipProvider::Options tcpip = {},
+                 trace::Recorder* recorder = nullptr) {
     ASSERT_EQ(world_, nullptr) << "MakeWorld twice";
-    world_ = std::make_unique<World>(
-        World::Options{.seed = seed, .echo = &output_, .tcpip = tcpip});
+    world_ = std::make_unique<World>(World::Options{
+        .seed = seed, .recorder = recorder, .echo = &output_, .tcpip = tcpip});
     ASSERT_TRUE(world_->AddHost("server").ok());
     ASSERT_TRUE(world_->AddHost("client").ok());
     const absl::Status link = world_->network().AddLink(
@@ -244,16 +295,18 @@ class WinsockTest : public ::testing::Test {
   }
 
   // Starts `body` as a native process on `host` ("server" or "client") at virtual time `at`,
-  // after a successful WSAStartup(2.2).
+  // after a successful WSAStartup(2.2). The process ends when `body` returns.
   void Spawn(const std::string& host, std::function<void()> body,
              sim::Duration at = sim::Duration::Zero()) {
     const std::string name = host + "-" + std::to_string(++processes_);
+    ++bodies_[host].left;
     absl::StatusOr<model::Process*> p = world().StartNative(
         host, name,
-        [body = std::move(body)](const std::vector<std::string>&) {
+        [this, host, body = std::move(body)](const std::vector<std::string>&) {
           WSADATA data;
           EXPECT_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0);
           body();
+          Arrive(bodies_[host]);
           return 0;
         },
         at);
@@ -267,18 +320,50 @@ class WinsockTest : public ::testing::Test {
     Spawn("client", std::move(body), at);
   }
 
+  // From a body: waits until every body started on the client (server) host has returned and
+  // its process has ended.
+  void AwaitClients() { Wait(bodies_["client"]); }
+  void AwaitServers() { Wait(bodies_["server"]); }
+
   // A connection: the server listens on kPort and accepts once, the client connects; each body
-  // gets its end.
+  // gets its end. Both processes end when both bodies have returned.
   void Pair(std::function<void(SOCKET)> server, std::function<void(SOCKET)> client) {
-    OnServer([server = std::move(server)] {
-      SOCKET listener = Listener();
-      SOCKET s = accept(listener, nullptr, nullptr);
-      ASSERT_NE(s, INVALID_SOCKET) << WSAGetLastError();
-      server(s);
+    auto ends = std::make_shared<Countdown>(Countdown{.left = 2});
+    OnServer([this, ends, server = std::move(server)] {
+      SOCKET s = Accepted(Listener());
+      if (s != INVALID_SOCKET) server(s);
+      Arrive(*ends);
+      Wait(*ends);
     });
-    OnClient([client = std::move(client)] {
-      SOCKET s = Connected();
-      client(s);
+    OnClient([this, ends, client = std::move(client)] {
+      client(Connected());
+      Arrive(*ends);
+      Wait(*ends);
+    });
+  }
+
+  // R-17 (SPEC 4.1): the client queues 60000 bytes on one connection and closes it gracefully,
+  // leaves a second one open and calls `end` (WSACleanup, say; its process ends after it). A
+  // second in, the server finds the client ended, reads all the closed one's data and a graceful
+  // end, and a reset on the open one.
+  void ClosedDrainsWhileOpenResets(std::function<void(SOCKET open_one)> end) {
+    const std::vector<uint8_t> data = Pattern(60000);
+    OnServer([this, data] {
+      SOCKET listener = Listener();
+      SOCKET closed_one = Accepted(listener);
+      SOCKET open_one = Accepted(listener);
+      Sleep(1000);
+      EXPECT_TRUE(AllEnded("client"));  // with most of the data still queued
+      int last = -1;
+      EXPECT_EQ(RecvToEnd(closed_one, &last), data);
+      EXPECT_EQ(last, 0);
+      EXPECT_EQ(RecvError(open_one), WSAECONNRESET);
+    });
+    OnClient([this, data, end = std::move(end)] {
+      SOCKET closed_one = Connected();
+      SOCKET open_one = Connected();
+      SendAllThenClose(closed_one, data);
+      end(open_one);
     });
   }
 
@@ -288,13 +373,50 @@ class WinsockTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.message << "\n" << output_.str();
   }
 
+  // True when every process started on `host` has ended.
+  bool AllEnded(const std::string& host) {
+    for (model::Process* p : world().runtime().processes().All()) {
+      if (p->spec().host == host && !p->exit_code().has_value()) return false;
+    }
+    return true;
+  }
+
   // Virtual time since the start of the run.
   sim::Duration Elapsed() { return world().scheduler().Now() - sim::VirtualTime::Zero(); }
 
+  // From a body: sets a 64 KiB send buffer, sends `data` (most of it stays queued) and closes
+  // `s`, expecting success; how long closesocket took.
+  sim::Duration SendAllThenClose(SOCKET s, const std::vector<uint8_t>& data) {
+    EXPECT_EQ(SetInt(s, SOL_SOCKET, SO_SNDBUF, 65536), 0);
+    EXPECT_TRUE(SendAll(s, data));
+    const sim::Duration before = Elapsed();
+    EXPECT_EQ(closesocket(s), 0);
+    return Elapsed() - before;
+  }
+
  private:
+  // Bodies waiting for one another across processes: each Arrive counts one down; Wait parks
+  // the calling body until the count is 0.
+  struct Countdown {
+    int left = 0;
+    std::vector<sim::FiberId> waiters;
+  };
+  void Arrive(Countdown& c) {
+    if (--c.left > 0) return;
+    for (sim::FiberId f : c.waiters) world().scheduler().Unpark(f);
+    c.waiters.clear();
+  }
+  void Wait(Countdown& c) {
+    while (c.left > 0) {
+      c.waiters.push_back(world().scheduler().CurrentFiber());
+      world().scheduler().Park("other test processes to finish");
+    }
+  }
+
   std::ostringstream output_;
   std::unique_ptr<World> world_;
   int processes_ = 0;
+  std::map<std::string, Countdown> bodies_;  // by host; a std::map keeps them in place
 };
 
 }  // namespace ws2sim::scenarios::testing
