@@ -80,6 +80,45 @@ class ApiContext {
   int64_t result_ = 0;
 };
 
+// Calls `slot` of s's provider table with the trailing lpErrno, tracing the SPI call; a result
+// equal to `failure` (SOCKET_ERROR, FALSE) sets the thread's last error to the provider's error.
+// A provider that leaves a slot empty answers WSAEOPNOTSUPP.
+template <typename R, typename Slot, typename... Args>
+R DispatchOr(ApiContext& ctx, R failure, SOCKET s, const char* function,
+             Slot WSPPROC_TABLE::*slot, Args... args) {
+  int error = 0;
+  WinsockDll::Provider* p = ctx.ProviderOf(s, &error);
+  if (p == nullptr) return ctx.Fail(error, failure);
+  Slot fn = p->table.get()->*slot;
+  if (fn == nullptr) return ctx.Fail(WSAEOPNOTSUPP, failure);
+  R rc;
+  {
+    auto host = ctx.OnMachine();
+    ctx.TraceSpiEnter(function, s);
+    rc = fn(s, args..., &error);
+    ctx.TraceSpiReturn(function, s, rc, rc == failure ? error : 0);
+  }
+  return rc == failure ? ctx.Fail(error, failure) : ctx.Return(rc);
+}
+
+// DispatchOr for the slots that fail with SOCKET_ERROR.
+template <typename Slot, typename... Args>
+int Dispatch(ApiContext& ctx, SOCKET s, const char* function, Slot WSPPROC_TABLE::*slot,
+             Args... args) {
+  return DispatchOr(ctx, SOCKET_ERROR, s, function, slot, args...);
+}
+
+// The error socket(af, type, protocol) reports when no catalog entry matches (S1 §3.1.25,
+// CHECKLIST SPI-SOCK-02, SPI-SOCK-03; D-71).
+int NoEntryError(const Catalog& catalog, int af, int type, int protocol);
+
+// socket() and WSASocket() once the catalog entry is chosen: starts its provider if needed and
+// calls WSPSocket with the entry's WSAPROTOCOL_INFOW and `flags` (WSA_FLAG_OVERLAPPED, S1
+// §3.1.25). The new socket, or INVALID_SOCKET with the last error set (the provider's error,
+// WSAEOPNOTSUPP without a WSPSocket).
+SOCKET CreateSocket(ApiContext& ctx, const CatalogEntry& entry, int af, int type, int protocol,
+                    DWORD flags);
+
 }  // namespace ws2sim::model
 
 #endif  // WS2SIM_MODEL_API_CONTEXT_H_

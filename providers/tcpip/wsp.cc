@@ -1,8 +1,7 @@
 // The tcpip provider's SPI: WSPStartup and the 30 WSPPROC_TABLE functions (S1 §3.1; SPEC 2.1-2.22,
 // 3.1; S4). Win32 profile: blocking calls block in the provider (the calling fiber parks until the
 // socket's state lets the call complete). Slots this issue does not implement answer
-// WSAEOPNOTSUPP: WSPGetOverlappedResult,
-// WSPDuplicateSocket, WSPJoinLeaf, WSPGetQOSByName, WSPRecvDisconnect, WSPSendDisconnect,
+// WSAEOPNOTSUPP: WSPDuplicateSocket, WSPJoinLeaf, WSPGetQOSByName, WSPRecvDisconnect, WSPSendDisconnect,
 // WSPAddressToString, WSPStringToAddress, WSPCancelBlockingCall.
 #include <cstring>
 #include <tuple>
@@ -23,6 +22,7 @@ int WSPAPI WSPCleanup(LPINT error) {
   if (sim::net::Host* host = sim::CurrentHost()) {
     TcpipStack& stack = provider->StackFor(*host);
     for (TcpipSocket* s : stack.SocketsOf(pid)) {
+      CancelOverlapped(s);  // WSA_OPERATION_ABORTED (D-14)
       if (s->connection != nullptr) s->connection->Abort();
       int ignored = 0;
       g_upcalls.lpWPUCloseSocketHandle(s->handle, &ignored);
@@ -87,7 +87,7 @@ int WSPAPI WSPStartup(WORD version_requested, LPWSADATA data, LPWSAPROTOCOL_INFO
   table->lpWSPDuplicateSocket = Unsupported<LPWSPDUPLICATESOCKET>();
   table->lpWSPEnumNetworkEvents = &WSPEnumNetworkEvents;
   table->lpWSPEventSelect = &WSPEventSelect;
-  table->lpWSPGetOverlappedResult = Unsupported<LPWSPGETOVERLAPPEDRESULT, FALSE>();
+  table->lpWSPGetOverlappedResult = &WSPGetOverlappedResult;
   table->lpWSPGetPeerName = &WSPGetPeerName;
   table->lpWSPGetSockName = &WSPGetSockName;
   table->lpWSPGetSockOpt = &WSPGetSockOpt;

@@ -55,7 +55,8 @@ SOCKET WSPAPI WSPSocket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info
   s->family = af == AF_INET ? Family::kIpv4 : Family::kIpv6;
   s->type = type;
   s->protocol = protocol;
-  s->nonblocking = (flags & WSA_FLAG_OVERLAPPED) != 0;  // overlapped sockets never block
+  s->overlapped = (flags & WSA_FLAG_OVERLAPPED) != 0;
+  s->nonblocking = s->overlapped;  // overlapped sockets never block (S1 §3.1.25)
   const SOCKET handle = g_upcalls.lpWPUCreateSocketHandle(s->catalog_entry_id, s, error);
   if (handle == INVALID_SOCKET) {
     stack.DestroySocket(s);
@@ -69,11 +70,15 @@ int WSPAPI WSPCloseSocket(SOCKET handle, LPINT error) {
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return SOCKET_ERROR;
   TcpipStack& stack = *s->stack;
+  const bool lingering = s->connection != nullptr && s->linger_on && s->linger_seconds != 0;
+  if (lingering && s->nonblocking) return Fail(error, WSAEWOULDBLOCK);  // S1 §3.1.2
+  // Pending operations complete with WSA_OPERATION_ABORTED (D-14), before the connection's own
+  // end could complete them otherwise.
+  CancelOverlapped(s);
   if (s->connection != nullptr) {
     if (s->linger_on && s->linger_seconds == 0) {
       s->connection->Abort();  // S1 §3.1.2: hard close, the peer sees a reset
-    } else if (s->linger_on) {
-      if (s->nonblocking) return Fail(error, WSAEWOULDBLOCK);  // S1 §3.1.2, lingering close
+    } else if (lingering) {
       s->connection->Close();
       const sim::VirtualTime deadline =
           stack.scheduler().Now() + sim::Duration::Seconds(s->linger_seconds);
@@ -87,7 +92,6 @@ int WSPAPI WSPCloseSocket(SOCKET handle, LPINT error) {
     }
   }
   s->events.Cancel();    // no message is posted after closesocket
-  CancelOverlapped(s);   // pending operations complete with WSA_OPERATION_ABORTED (D-14)
   g_upcalls.lpWPUCloseSocketHandle(handle, error);
   stack.DestroySocket(s);
   return 0;
@@ -175,6 +179,7 @@ SOCKET AcceptCall(SOCKET handle, struct sockaddr* addr, LPINT addrlen, LPCONDITI
       accepted->type = s->type;
       accepted->protocol = s->protocol;
       accepted->nonblocking = s->nonblocking;  // accepted sockets inherit the listener's
+      accepted->overlapped = s->overlapped;
       accepted->tcp_options = s->tcp_options;  //   properties (S1 §3.1.11)
       accepted->linger_on = s->linger_on;
       accepted->linger_seconds = s->linger_seconds;
