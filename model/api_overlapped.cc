@@ -39,10 +39,26 @@ SOCKET WsaSocket(const char* name, int af, int type, int protocol, const Info* i
 }
 
 // The byte count a call reports: the caller's, or (overlapped calls may pass NULL, the result
-// then comes from the completion) a scratch value. Null without lpOverlapped: WSAEFAULT.
-LPDWORD BytesOut(LPDWORD caller, LPWSAOVERLAPPED overlapped, DWORD* scratch) {
+// then comes from the completion) a scratch value. Null, for WSAEFAULT, when the buffers are
+// missing or there is nowhere to put the count of a non-overlapped call.
+LPDWORD BytesOut(LPWSABUF buffers, LPDWORD caller, LPWSAOVERLAPPED overlapped, DWORD* scratch) {
+  if (buffers == nullptr) return nullptr;
   if (caller != nullptr) return caller;
   return overlapped != nullptr ? scratch : nullptr;
+}
+
+// WSARecv and WSARecvFrom up to their SPI call: the ApiContext (count and *lpFlags traced), the
+// pointers checked (WSAEFAULT), then `dispatch(ctx, received, flags)`. *lpFlags: MSG_PEEK /
+// MSG_OOB in; on return (and in the completion) MSG_PARTIAL when only part of a message arrived
+// (D-55).
+template <typename DispatchFn>
+int Receive(const char* name, SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD received,
+            LPDWORD flags, LPWSAOVERLAPPED overlapped, DispatchFn dispatch) {
+  ApiContext ctx(name, s, {count, flags == nullptr ? -1 : int64_t{*flags}});
+  DWORD scratch = 0;
+  LPDWORD out = BytesOut(buffers, received, overlapped, &scratch);
+  if (out == nullptr || flags == nullptr) return ctx.Fail(WSAEFAULT);
+  return dispatch(ctx, out, reinterpret_cast<LPINT>(flags));
 }
 
 }  // namespace
@@ -64,8 +80,8 @@ int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
   ApiContext ctx("WSASend", s, {dwBufferCount, dwFlags});
   DWORD scratch = 0;
-  LPDWORD sent = BytesOut(lpNumberOfBytesSent, lpOverlapped, &scratch);
-  if (lpBuffers == nullptr || sent == nullptr) return ctx.Fail(WSAEFAULT);
+  LPDWORD sent = BytesOut(lpBuffers, lpNumberOfBytesSent, lpOverlapped, &scratch);
+  if (sent == nullptr) return ctx.Fail(WSAEFAULT);
   return Dispatch(ctx, s, "WSPSend", &WSPPROC_TABLE::lpWSPSend, lpBuffers, dwBufferCount, sent,
                   static_cast<int>(dwFlags), lpOverlapped, lpCompletionRoutine);
 }
@@ -76,41 +92,34 @@ int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
   ApiContext ctx("WSASendTo", s, {dwBufferCount, dwFlags, iTolen});
   DWORD scratch = 0;
-  LPDWORD sent = BytesOut(lpNumberOfBytesSent, lpOverlapped, &scratch);
-  if (lpBuffers == nullptr || sent == nullptr) return ctx.Fail(WSAEFAULT);
+  LPDWORD sent = BytesOut(lpBuffers, lpNumberOfBytesSent, lpOverlapped, &scratch);
+  if (sent == nullptr) return ctx.Fail(WSAEFAULT);
   return Dispatch(ctx, s, "WSPSendTo", &WSPPROC_TABLE::lpWSPSendTo, lpBuffers, dwBufferCount,
                   sent, static_cast<int>(dwFlags), lpTo, iTolen, lpOverlapped,
                   lpCompletionRoutine);
 }
 
-// *lpFlags: MSG_PEEK / MSG_OOB in; on return (and in the completion) MSG_PARTIAL when only part of
-// a message arrived (D-55).
 int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
                    LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
-  ApiContext ctx("WSARecv", s, {dwBufferCount, lpFlags == nullptr ? -1 : int64_t{*lpFlags}});
-  DWORD scratch = 0;
-  LPDWORD received = BytesOut(lpNumberOfBytesRecvd, lpOverlapped, &scratch);
-  if (lpBuffers == nullptr || received == nullptr || lpFlags == nullptr) {
-    return ctx.Fail(WSAEFAULT);
-  }
-  return Dispatch(ctx, s, "WSPRecv", &WSPPROC_TABLE::lpWSPRecv, lpBuffers, dwBufferCount,
-                  received, reinterpret_cast<LPINT>(lpFlags), lpOverlapped, lpCompletionRoutine);
+  return Receive("WSARecv", s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags,
+                 lpOverlapped, [&](ApiContext& ctx, LPDWORD received, LPINT flags) {
+                   return Dispatch(ctx, s, "WSPRecv", &WSPPROC_TABLE::lpWSPRecv, lpBuffers,
+                                   dwBufferCount, received, flags, lpOverlapped,
+                                   lpCompletionRoutine);
+                 });
 }
 
 int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
                        LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, struct sockaddr FAR* lpFrom,
                        LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped,
                        LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
-  ApiContext ctx("WSARecvFrom", s, {dwBufferCount, lpFlags == nullptr ? -1 : int64_t{*lpFlags}});
-  DWORD scratch = 0;
-  LPDWORD received = BytesOut(lpNumberOfBytesRecvd, lpOverlapped, &scratch);
-  if (lpBuffers == nullptr || received == nullptr || lpFlags == nullptr) {
-    return ctx.Fail(WSAEFAULT);
-  }
-  return Dispatch(ctx, s, "WSPRecvFrom", &WSPPROC_TABLE::lpWSPRecvFrom, lpBuffers, dwBufferCount,
-                  received, reinterpret_cast<LPINT>(lpFlags), lpFrom, lpFromlen, lpOverlapped,
-                  lpCompletionRoutine);
+  return Receive("WSARecvFrom", s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags,
+                 lpOverlapped, [&](ApiContext& ctx, LPDWORD received, LPINT flags) {
+                   return Dispatch(ctx, s, "WSPRecvFrom", &WSPPROC_TABLE::lpWSPRecvFrom,
+                                   lpBuffers, dwBufferCount, received, flags, lpFrom, lpFromlen,
+                                   lpOverlapped, lpCompletionRoutine);
+                 });
 }
 
 BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer,

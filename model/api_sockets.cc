@@ -79,7 +79,8 @@ SOCKET WSAAPI socket(int af, int type, int protocol) {
   if (!ctx.dll.started()) return ctx.Fail(WSANOTINITIALISED, INVALID_SOCKET);
   const CatalogEntry* entry = ctx.dll.catalog().Select(af, type, protocol);
   if (entry == nullptr) {
-    return ctx.Fail(ws2sim::model::NoEntryError(ctx.dll.catalog(), af, type, protocol), INVALID_SOCKET);
+    return ctx.Fail(ws2sim::model::NoEntryError(ctx.dll.catalog(), af, type, protocol),
+                    INVALID_SOCKET);
   }
   return ws2sim::model::CreateSocket(ctx, *entry, af, type, protocol, 0);
 }

@@ -33,6 +33,8 @@ struct OverlappedOperation {
 
 // A completion routine due to run, with its arguments and its thread.
 struct OverlappedDelivery {
+  sim::Scheduler* scheduler = nullptr;  // for the trace
+  SOCKET socket = 0;
   LPWSAOVERLAPPED_COMPLETION_ROUTINE routine = nullptr;
   WSATHREADID thread{};
   DWORD error = 0;
@@ -69,6 +71,14 @@ absl::btree_map<uint64_t, QueuedRoutine>& QueuedRoutines() {
 }
 uint64_t g_next_routine_key = 1;
 
+// A trace Note on the calling fiber's lane: `text`, the socket and a value.
+void TraceNote(sim::Scheduler& scheduler, const char* text, SOCKET s, int64_t value) {
+  trace::Recorder* rec = scheduler.recorder();
+  if (rec == nullptr) return;
+  rec->Note(scheduler.Now(), scheduler.FiberLane(scheduler.CurrentFiber()), rec->Intern(text), s,
+            value);
+}
+
 void CloseThread(WSATHREADID* thread) {
   int ignored = 0;
   g_upcalls.lpWPUCloseThread(thread, &ignored);
@@ -84,7 +94,9 @@ void CALLBACK RunRoutine(DWORD_PTR key) {
   QueuedRoutine r = std::move(it->second);
   QueuedRoutines().erase(it);
   const OverlappedDelivery& d = r.delivery;
+  TraceNote(*d.scheduler, "completion routine runs (error)", d.socket, d.error);
   d.routine(d.error, d.bytes, d.overlapped, d.flags);
+  TraceNote(*d.scheduler, "completion routine returned", d.socket, 0);
   CloseThread(&r.delivery.thread);
   r.queue->delivering = false;
   DeliverNext(r.queue);
@@ -116,8 +128,9 @@ void Complete(TcpipSocket* s, const std::shared_ptr<OverlappedQueue>& q,
   o->OffsetHigh = static_cast<DWORD>(op->flags);
   o->Internal = static_cast<DWORD>(status);
   if (op->routine != nullptr) {
-    q->deliveries.push_back(OverlappedDelivery{op->routine, op->thread, static_cast<DWORD>(status),
-                                               op->bytes, o, static_cast<DWORD>(op->flags)});
+    q->deliveries.push_back(OverlappedDelivery{&s->stack->scheduler(), s->handle, op->routine,
+                                               op->thread, static_cast<DWORD>(status), op->bytes,
+                                               o, static_cast<DWORD>(op->flags)});
     DeliverNext(q);
   } else if (o->hEvent != nullptr) {
     int ignored = 0;
@@ -144,22 +157,14 @@ bool InFlight(const TcpipSocket& s, LPWSAOVERLAPPED overlapped) {
   return false;
 }
 
-void NoteReuse(const TcpipSocket& s) {
-  sim::Scheduler& scheduler = s.stack->scheduler();
-  trace::Recorder* rec = scheduler.recorder();
-  if (rec == nullptr) return;
-  rec->Note(scheduler.Now(), scheduler.FiberLane(scheduler.CurrentFiber()),
-            rec->Intern("scenario error (R-27): a WSAOVERLAPPED still in flight was reused"),
-            s.handle, 0);
-}
-
 }  // namespace
 
 int SubmitOverlapped(TcpipSocket* s, OverlappedDirection direction, OverlappedTransfer transfer,
                      LPDWORD bytes, LPINT flags, LPWSAOVERLAPPED overlapped,
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error) {
   if (InFlight(*s, overlapped)) {
-    NoteReuse(*s);
+    TraceNote(s->stack->scheduler(),
+              "scenario error (R-27): a WSAOVERLAPPED still in flight was reused", s->handle, 0);
     return Fail(error, WSAEINVAL);
   }
   if (s->overlapped_ops == nullptr) s->overlapped_ops = std::make_shared<OverlappedQueue>();

@@ -50,6 +50,10 @@ struct Request {
     buf.buf = data.data();
     if (with_event) ov.hEvent = CreateEventA(nullptr, TRUE, FALSE, nullptr);
   }
+  explicit Request(const std::vector<uint8_t>& bytes, bool with_event = false)
+      : Request(bytes.size(), with_event) {
+    std::copy(bytes.begin(), bytes.end(), data.begin());
+  }
   Request(const Request&) = delete;
   Request& operator=(const Request&) = delete;
   std::string Got(DWORD n) const { return data.substr(0, n); }
@@ -59,6 +63,11 @@ struct Request {
   WSABUF buf;
   WSAOVERLAPPED ov;
 };
+
+// `a` then `b`, as the peer should receive them.
+std::string Concat(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+  return std::string(a.begin(), a.end()) + std::string(b.begin(), b.end());
+}
 
 // WSARecv / WSASend of one request: kOk (done at once, *bytes set), or the error.
 int PostRecv(SOCKET s, Request& r, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine = nullptr,
@@ -114,6 +123,17 @@ void CALLBACK RecordThenWaitAlertably(DWORD error, DWORD bytes, LPWSAOVERLAPPED 
   --g_depth;
 }
 
+// The client side of most tests: after each pause (ms), one send; then it stays connected a
+// while, so that no close ends the server's operations early.
+void SendAfter(SOCKET c, std::initializer_list<std::pair<DWORD, const char*>> steps,
+               DWORD stay_ms = 50) {
+  for (const auto& [ms, text] : steps) {
+    Sleep(ms);
+    EXPECT_EQ(SendText(c, text), static_cast<int>(std::strlen(text)));
+  }
+  Sleep(stay_ms);
+}
+
 // Runs completion routines until `n` have run.
 void AwaitCompletions(size_t n) {
   while (Completions().size() < n) EXPECT_EQ(SleepEx(INFINITE, TRUE), WAIT_IO_COMPLETION);
@@ -162,9 +182,7 @@ TEST_F(Overlapped, SPI_OVL_01_SeveralReceivesAndSendsOutstandingAtOnce) {
           receives.emplace_back(4);
           EXPECT_EQ(PostRecv(s, receives.back(), &Record), WSA_IO_PENDING);
         }
-        Request a(first.size()), b(second.size());
-        a.data.assign(first.begin(), first.end());
-        b.data.assign(second.begin(), second.end());
+        Request a(first), b(second);
         EXPECT_EQ(PostSend(s, a, &Record), WSA_IO_PENDING);  // more than the send buffer holds
         EXPECT_EQ(PostSend(s, b, &Record), WSA_IO_PENDING);
         AwaitCompletions(5);
@@ -174,12 +192,8 @@ TEST_F(Overlapped, SPI_OVL_01_SeveralReceivesAndSendsOutstandingAtOnce) {
         EXPECT_EQ(b.ov.InternalHigh, second.size());
       },
       [&](SOCKET c) {
-        Sleep(20);  // the server's operations are posted and pending by now
-        EXPECT_EQ(SendText(c, "abcdefghijkl"), 12);
-        const std::string echo = RecvExactly(c, first.size() + second.size());
-        std::vector<uint8_t> both = first;
-        both.insert(both.end(), second.begin(), second.end());
-        EXPECT_EQ(echo, std::string(both.begin(), both.end()));
+        SendAfter(c, {{20, "abcdefghijkl"}}, 0);  // once the server's operations are pending
+        EXPECT_EQ(RecvExactly(c, first.size() + second.size()), Concat(first, second));
       });
   Run();
 }
@@ -207,11 +221,7 @@ TEST_F(Overlapped, SPI_OVL_02_PendingOperationReturnsWsaIoPending) {
       },
       [](SOCKET c) {
         EXPECT_EQ(ErrorOf(SetInt(c, IPPROTO_TCP, TCP_NODELAY, 1)), kOk);  // "world" goes at once
-        Sleep(10);
-        EXPECT_EQ(SendText(c, "hello"), 5);
-        Sleep(5);
-        EXPECT_EQ(SendText(c, "world"), 5);
-        Sleep(100);
+        SendAfter(c, {{10, "hello"}, {5, "world"}}, 100);
       });
   Run();
 }
@@ -242,6 +252,41 @@ TEST_F(Overlapped, SPI_OVL_03_RoutineGetsErrorBytesAndTheSameOverlapped) {
   Run();
 }
 
+// The same through WSARecvFrom / WSASendTo on datagram sockets: a datagram larger than the
+// buffers completes with WSAEMSGSIZE and the bytes that fit (D-55), lpFrom filled at completion.
+TEST_F(Overlapped, SPI_OVL_03_DatagramTruncationCompletesWithMsgSizeAndBytes) {
+  OnServer([] {
+    SOCKET s = WSASocketA(AF_INET, SOCK_DGRAM, IPPROTO_UDP, nullptr, 0, WSA_FLAG_OVERLAPPED);
+    ASSERT_EQ(ErrorOf(Bind(s, kServerIp, 5000)), kOk);
+    Request r(4);
+    sockaddr_in from;
+    INT fromlen = sizeof(from);
+    DWORD n = 0, flags = 0;
+    EXPECT_EQ(ErrorOf(WSARecvFrom(s, &r.buf, 1, &n, &flags, Sa(from), &fromlen, &r.ov, &Record)),
+              WSA_IO_PENDING);
+    AwaitCompletions(1);
+    EXPECT_EQ(Completions()[0].error, static_cast<DWORD>(WSAEMSGSIZE));
+    EXPECT_EQ(Completions()[0].bytes, 4u);
+    EXPECT_EQ(Completions()[0].overlapped, &r.ov);
+    EXPECT_EQ(r.Got(4), "trun");
+    EXPECT_EQ(from.sin_addr.s_addr, inet_addr(kClientIp));
+    EXPECT_EQ(ErrorOf(closesocket(s)), kOk);
+  });
+  OnClient([] {
+    SOCKET c = WSASocketA(AF_INET, SOCK_DGRAM, IPPROTO_UDP, nullptr, 0, WSA_FLAG_OVERLAPPED);
+    Sleep(10);
+    Request d(10, true);
+    d.data = "truncated!";
+    d.buf.buf = d.data.data();
+    const sockaddr_in to = Address(kServerIp, 5000);
+    DWORD n = 0;
+    EXPECT_EQ(ErrorOf(WSASendTo(c, &d.buf, 1, &n, 0, Sa(to), sizeof(to), &d.ov, nullptr)), kOk);
+    EXPECT_EQ(n, 10u);  // a datagram send completes at once (D-52) and signals
+    EXPECT_TRUE(d.Signaled());
+  });
+  Run();
+}
+
 TEST_F(Overlapped, SPI_OVL_04_BuffersFilledAndSentInSubmissionOrder) {
   const std::vector<uint8_t> first = Pattern(3000, 7), second = Pattern(3000, 9);
   OverlappedPair(
@@ -258,9 +303,7 @@ TEST_F(Overlapped, SPI_OVL_04_BuffersFilledAndSentInSubmissionOrder) {
         EXPECT_EQ(r1.Got(n), "0123456789");
         // Sends leave in the order posted, the second waiting behind the first.
         ASSERT_EQ(ErrorOf(SetInt(s, SOL_SOCKET, SO_SNDBUF, 1024)), kOk);
-        Request a(first.size(), true), b(second.size(), true);
-        a.data.assign(first.begin(), first.end());
-        b.data.assign(second.begin(), second.end());
+        Request a(first, true), b(second, true);
         EXPECT_EQ(PostSend(s, a), WSA_IO_PENDING);
         EXPECT_EQ(PostSend(s, b), WSA_IO_PENDING);
         EXPECT_EQ(Result(s, b, TRUE, &n), kOk);
@@ -268,12 +311,8 @@ TEST_F(Overlapped, SPI_OVL_04_BuffersFilledAndSentInSubmissionOrder) {
         EXPECT_TRUE(a.Signaled());
       },
       [&](SOCKET c) {
-        Sleep(10);
-        EXPECT_EQ(SendText(c, "0123456789abcdefghij"), 20);
-        const std::string got = RecvExactly(c, first.size() + second.size());
-        std::vector<uint8_t> both = first;
-        both.insert(both.end(), second.begin(), second.end());
-        EXPECT_EQ(got, std::string(both.begin(), both.end()));
+        SendAfter(c, {{10, "0123456789abcdefghij"}}, 0);
+        EXPECT_EQ(RecvExactly(c, first.size() + second.size()), Concat(first, second));
       });
   Run();
 }
@@ -292,11 +331,7 @@ TEST_F(Overlapped, SPI_OVL_05_RoutinesOfOneSocketNeverNest) {
         EXPECT_EQ(Completions()[1].overlapped, &r2.ov);
         EXPECT_EQ(Completions()[2].overlapped, &r3.ov);
       },
-      [](SOCKET c) {
-        Sleep(10);
-        EXPECT_EQ(SendText(c, "aaaabbbbcccc"), 12);
-        Sleep(50);
-      });
+      [](SOCKET c) { SendAfter(c, {{10, "aaaabbbbcccc"}}); });
   Run();
 }
 
@@ -321,11 +356,7 @@ TEST_F(Overlapped, SPI_OVL_06_RoutineRunsOnlyInAnAlertableWait) {
         EXPECT_EQ(Completions()[0].thread, me);
         EXPECT_EQ(Completions()[0].bytes, 3u);
       },
-      [](SOCKET c) {
-        Sleep(10);
-        EXPECT_EQ(SendText(c, "abc"), 3);
-        Sleep(100);
-      });
+      [](SOCKET c) { SendAfter(c, {{10, "abc"}}, 100); });
   Run();
 }
 
@@ -348,13 +379,7 @@ TEST_F(Overlapped, SPI_OVL_07_NullRoutineSignalsTheEventAndResultGivesBytes) {
         EXPECT_TRUE(next.Signaled());
         EXPECT_EQ(SleepEx(0, TRUE), 0u);  // no routine was queued
       },
-      [](SOCKET c) {
-        Sleep(10);
-        EXPECT_EQ(SendText(c, "seven!!"), 7);
-        Sleep(30);
-        EXPECT_EQ(SendText(c, "two"), 3);
-        Sleep(50);
-      });
+      [](SOCKET c) { SendAfter(c, {{10, "seven!!"}, {30, "two"}}); });
   Run();
 }
 
@@ -369,11 +394,7 @@ TEST_F(Overlapped, SPI_OVL_08_ResultWithoutWaitBeforeCompletionIsIoIncomplete) {
         EXPECT_EQ(Result(s, r, FALSE, &n), kOk);
         EXPECT_EQ(n, 2u);
       },
-      [](SOCKET c) {
-        Sleep(10);
-        EXPECT_EQ(SendText(c, "ok"), 2);
-        Sleep(50);
-      });
+      [](SOCKET c) { SendAfter(c, {{10, "ok"}}); });
   Run();
 }
 
@@ -394,11 +415,7 @@ TEST_F(Overlapped, SPI_OVL_09_TooManyOutstandingFailsWithWouldBlock) {
         EXPECT_EQ(PostRecv(s, one_more), WSA_IO_PENDING);
         EXPECT_EQ(ErrorOf(closesocket(s)), kOk);  // ends them while their requests still exist
       },
-      [](SOCKET c) {
-        Sleep(10);
-        EXPECT_EQ(SendText(c, "x"), 1);
-        Sleep(50);
-      });
+      [](SOCKET c) { SendAfter(c, {{10, "x"}}); });
   Run();
 }
 
@@ -448,6 +465,14 @@ TEST_F(Overlapped, SPI_OVL_11_CloseCompletesPendingWithOperationAborted) {
         ASSERT_EQ(Completions().size(), 1u);
         EXPECT_EQ(Completions()[0].error, static_cast<DWORD>(WSA_OPERATION_ABORTED));
         EXPECT_EQ(Completions()[0].overlapped, &r3.ov);
+        // The last WSACleanup ends the operations of sockets still open the same way (D-14).
+        SOCKET udp = WSASocketA(AF_INET, SOCK_DGRAM, IPPROTO_UDP, nullptr, 0, WSA_FLAG_OVERLAPPED);
+        ASSERT_EQ(ErrorOf(Bind(udp, kServerIp, 5000)), kOk);
+        Request r4(8, true);
+        EXPECT_EQ(PostRecv(udp, r4), WSA_IO_PENDING);
+        EXPECT_EQ(WSACleanup(), 0);
+        EXPECT_EQ(r4.ov.Internal, static_cast<DWORD>(WSA_OPERATION_ABORTED));
+        EXPECT_TRUE(r4.Signaled());
       },
       [](SOCKET) { Sleep(100); });
   Run();
@@ -476,11 +501,7 @@ TEST_F(Overlapped, SPI_OVL_12_ReusingAnInFlightOverlappedIsRefused) {
         EXPECT_EQ(PostRecv(s, r), WSA_IO_PENDING);
         EXPECT_EQ(ErrorOf(closesocket(s)), kOk);
       },
-      [](SOCKET c) {
-        Sleep(10);
-        EXPECT_EQ(SendText(c, "intact"), 6);
-        Sleep(50);
-      });
+      [](SOCKET c) { SendAfter(c, {{10, "intact"}}); });
   Run();
 }
 
@@ -544,7 +565,7 @@ TEST_F(Overlapped, SPI_DATA_20_RecvAndSendFromInsideACompletionRoutine) {
   Run();
 }
 
-// --- SPI-IOCTL-05 and WSASocket -------------------------------------------------------------------
+// --- SPI-IOCTL-05 and WSASocket -----------------------------------------------------------------
 
 TEST_F(Overlapped, SPI_IOCTL_05_FionbioZeroOnAnOverlappedSocketFails) {
   OverlappedPair(
