@@ -1,8 +1,8 @@
 // The tcpip provider's SPI: WSPStartup and the 30 WSPPROC_TABLE functions (S1 §3.1; SPEC 2.1-2.22,
 // 3.1; S4). Win32 profile: blocking calls block in the provider (the calling fiber parks until the
 // socket's state lets the call complete). Slots this issue does not implement answer
-// WSAEOPNOTSUPP: WSPDuplicateSocket, WSPJoinLeaf, WSPGetQOSByName, WSPRecvDisconnect, WSPSendDisconnect,
-// WSPAddressToString, WSPStringToAddress, WSPCancelBlockingCall.
+// WSAEOPNOTSUPP: WSPDuplicateSocket, WSPJoinLeaf, WSPGetQOSByName, WSPRecvDisconnect,
+// WSPSendDisconnect, WSPAddressToString, WSPStringToAddress, WSPCancelBlockingCall.
 #include <cstring>
 #include <tuple>
 

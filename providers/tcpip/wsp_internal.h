@@ -62,10 +62,10 @@ void InheritNotifications(const TcpipSocket& listener, TcpipSocket* accepted);
 // CHECKLIST SPI-OVL-09).
 inline constexpr size_t kMaxPendingOverlapped = 64;
 enum class OverlappedDirection { kReceive, kSend };
-// One try of an operation's transfer that never blocks: moves what `s` allows now, adds the bytes
-// moved to *bytes and sets *flags to the operation's output flags (MSG_PARTIAL, D-55). Returns 0
-// when the operation is done, WSAEWOULDBLOCK while it must wait, or the WSA error that ends it
-// (WSAEMSGSIZE ends it with its bytes, D-55).
+// One try of an operation's transfer that never blocks: moves what `s` allows now, keeps *bytes
+// the operation's byte count so far and sets *flags to its output flags (MSG_PARTIAL, D-55).
+// Returns 0 when the operation is done, WSAEWOULDBLOCK while it must wait, or the WSA error that
+// ends it (WSAEMSGSIZE ends it with its bytes, D-55).
 using OverlappedTransfer = absl::AnyInvocable<int(TcpipSocket& s, DWORD* bytes, INT* flags)>;
 // Starts an overlapped operation on an overlapped socket (SPEC 2.19). Operations of one direction
 // run in submission order: with none ahead, `transfer` is tried at once and, if done, the call
