@@ -3,6 +3,8 @@
 // WSAGetOverlappedResult, the provider's pending queues, APCs in alertable waits, cancellation at
 // close; and the bundled overlapped echo scenario. One test per CHECKLIST item of section 9 plus
 // SPI-DATA-20, SPI-IOCTL-05, SPI-UPCALL-05 and SPI-UPCALL-06.
+#include <algorithm>
+#include <cstdio>
 #include <deque>
 #include <memory>
 #include <string>
@@ -11,6 +13,8 @@
 #include "model/winsock_dll.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/scenario_run.h"
+#include "sim/trace/dump.h"
+#include "sim/trace/reader.h"
 #include "tests/world/winsock_harness.h"
 
 namespace ws2sim::scenarios::testing {
@@ -301,6 +305,15 @@ TEST_F(Overlapped, SPI_OVL_04_BuffersFilledAndSentInSubmissionOrder) {
         EXPECT_EQ(r2.Got(n), "abcdefghij");
         EXPECT_EQ(Result(s, r1, FALSE, &n), kOk);
         EXPECT_EQ(r1.Got(n), "0123456789");
+        // One receive scatters into its buffers in array order (D-53).
+        Request scatter(3, true);
+        char tail[4];
+        WSABUF both[2] = {scatter.buf, {sizeof(tail), tail}};
+        DWORD flags = 0;
+        EXPECT_EQ(ErrorOf(WSARecv(s, both, 2, &n, &flags, &scatter.ov, nullptr)), WSA_IO_PENDING);
+        EXPECT_EQ(Result(s, scatter, TRUE, &n), kOk);
+        EXPECT_EQ(n, 7u);
+        EXPECT_EQ(scatter.Got(3) + std::string(tail, 4), "XYZ1234");
         // Sends leave in the order posted, the second waiting behind the first.
         ASSERT_EQ(ErrorOf(SetInt(s, SOL_SOCKET, SO_SNDBUF, 1024)), kOk);
         Request a(first, true), b(second, true);
@@ -311,7 +324,7 @@ TEST_F(Overlapped, SPI_OVL_04_BuffersFilledAndSentInSubmissionOrder) {
         EXPECT_TRUE(a.Signaled());
       },
       [&](SOCKET c) {
-        SendAfter(c, {{10, "0123456789abcdefghij"}}, 0);
+        SendAfter(c, {{10, "0123456789abcdefghij"}, {20, "XYZ1234"}}, 0);
         EXPECT_EQ(RecvExactly(c, first.size() + second.size()), Concat(first, second));
       });
   Run();
@@ -672,17 +685,40 @@ TEST_F(Overlapped, SPI_UPCALL_06_QueueApcToAnInvalidThreadFailsWithEinval) {
 
 // --- The bundled overlapped echo server ---------------------------------------------------------
 
+size_t CountContaining(const std::vector<std::string>& lines, const std::string& text) {
+  return static_cast<size_t>(std::count_if(lines.begin(), lines.end(), [&](const std::string& l) {
+    return l.find(text) != std::string::npos;
+  }));
+}
+
+// Every client's echo comes back byte-exact (echo_client exits 0 only then), and the trace shows
+// the overlapped path: pending receives, routines queued by WPUQueueApc and run inside SleepEx.
 TEST(OverlappedScenario, OverlappedEchoServesEveryClientByteExact) {
   absl::StatusOr<Scenario> s = LoadScenarioFile(std::string(WS2SIM_SOURCE_DIR) +
                                                 "/scenarios/examples/overlapped_echo.textproto");
   ASSERT_TRUE(s.ok()) << s.status();
-  absl::StatusOr<RunReport> r = RunScenario(*s, {});
+  const std::string path = ::testing::TempDir() + "/overlapped_echo.w2t";
+  absl::StatusOr<RunReport> r = RunScenario(*s, {.trace_path = path});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_TRUE(r->ok()) << FormatReport(*r, "overlapped_echo");
-  ASSERT_GE(r->processes.size(), 3u);  // the server and its clients
+  ASSERT_EQ(r->processes.size(), 4u);  // the server and its three clients
   for (const ProcessReport& p : r->processes) {
     EXPECT_EQ(p.exit_code, std::optional<int>(0)) << p.host << "/" << p.name;
   }
+  trace::ReadResult t = trace::ReadTraceFile(path);
+  ASSERT_TRUE(t.status.ok()) << t.status;
+  std::vector<std::string> lines;
+  for (const trace::TraceRecord& rec : t.trace.records) {
+    lines.push_back(trace::DumpRecord(t.trace, rec));
+  }
+  std::remove(path.c_str());
+  EXPECT_GT(CountContaining(lines, "WSPRecv return socket="), 0u);
+  EXPECT_GT(CountContaining(lines, "error=997"), 3u);  // WSA_IO_PENDING
+  // Notes (not the string definitions): one per routine run, and one when it returns.
+  const size_t routines = CountContaining(lines, "\"completion routine runs (error)\" a=");
+  EXPECT_GT(routines, 6u);  // at least a receive and a send per client
+  EXPECT_EQ(CountContaining(lines, "\"completion routine returned\" a="), routines);
+  EXPECT_GE(CountContaining(lines, "WPUQueueApc return result=0"), routines);
 }
 
 }  // namespace
