@@ -102,27 +102,28 @@ struct Completion {
   LPWSAOVERLAPPED overlapped = nullptr;
   DWORD flags = 0;
   DWORD thread = 0;
-  int depth = 0;  // routines of the test running at once, this one included
 };
 std::vector<Completion>& Completions() {
   static std::vector<Completion> completions;
   return completions;
 }
-int g_depth = 0;
-int g_max_depth = 0;
+int g_depth = 0;      // routines of the test running now (nested ones included)
+int g_max_depth = 0;  // the most ever running at once
+
+// A routine starts: counted and recorded. It ends with --g_depth.
+void EnterRoutine(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags) {
+  g_max_depth = std::max(g_max_depth, ++g_depth);
+  Completions().push_back({error, bytes, ov, flags, GetCurrentThreadId()});
+}
 
 void CALLBACK Record(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags) {
-  ++g_depth;
-  g_max_depth = std::max(g_max_depth, g_depth);
-  Completions().push_back({error, bytes, ov, flags, GetCurrentThreadId(), g_depth});
+  EnterRoutine(error, bytes, ov, flags);
   --g_depth;
 }
 
 // Records, then waits alertably inside the routine: a nested routine would run there.
 void CALLBACK RecordThenWaitAlertably(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags) {
-  ++g_depth;
-  g_max_depth = std::max(g_max_depth, g_depth);
-  Completions().push_back({error, bytes, ov, flags, GetCurrentThreadId(), g_depth});
+  EnterRoutine(error, bytes, ov, flags);
   SleepEx(0, TRUE);
   --g_depth;
 }
