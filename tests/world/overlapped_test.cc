@@ -492,6 +492,22 @@ TEST_F(Overlapped, SPI_OVL_11_CloseCompletesPendingWithOperationAborted) {
   Run();
 }
 
+// An abortive close (SO_LINGER {1, 0}) too: the reset it sends does not complete the pending
+// receive with a connection error first.
+TEST_F(Overlapped, SPI_OVL_11_AbortiveCloseCompletesPendingWithOperationAborted) {
+  OverlappedPair(
+      [](SOCKET s) {
+        ASSERT_EQ(ErrorOf(SetLinger(s, 1, 0)), kOk);
+        Request r(8, true);
+        EXPECT_EQ(PostRecv(s, r), WSA_IO_PENDING);
+        EXPECT_EQ(ErrorOf(closesocket(s)), kOk);
+        EXPECT_EQ(r.ov.Internal, static_cast<DWORD>(WSA_OPERATION_ABORTED));
+        EXPECT_TRUE(r.Signaled());
+      },
+      [](SOCKET) { Sleep(100); });
+  Run();
+}
+
 TEST_F(Overlapped, SPI_OVL_12_ReusingAnInFlightOverlappedIsRefused) {
   OverlappedPair(
       [](SOCKET s) {
