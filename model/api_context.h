@@ -83,14 +83,12 @@ class ApiContext {
   int64_t result_ = 0;
 };
 
-// Calls `slot` of s's provider table with the trailing lpErrno and returns its result; a failure
-// (SOCKET_ERROR, or INVALID_SOCKET for a SOCKET slot) becomes the thread's last error. A
-// provider that leaves a slot empty answers WSAEOPNOTSUPP. SPI Call records around the call.
-template <typename Slot, typename... Args>
-auto Dispatch(ApiContext& ctx, SOCKET s, const char* function, Slot WSPPROC_TABLE::*slot,
-              Args... args) {
-  using R = decltype((*static_cast<Slot>(nullptr))(s, args..., static_cast<LPINT>(nullptr)));
-  const R failure = static_cast<R>(SOCKET_ERROR);  // INVALID_SOCKET is SOCKET_ERROR's bits
+// Calls `slot` of s's provider table with the trailing lpErrno, tracing the SPI call; a result
+// equal to `failure` (SOCKET_ERROR, INVALID_SOCKET, FALSE) sets the thread's last error to the
+// provider's error. A provider that leaves a slot empty answers WSAEOPNOTSUPP.
+template <typename R, typename Slot, typename... Args>
+R DispatchOr(ApiContext& ctx, R failure, SOCKET s, const char* function,
+             Slot WSPPROC_TABLE::*slot, Args... args) {
   int error = 0;
   WinsockDll::Provider* p = ctx.ProviderOf(s, &error);
   if (p == nullptr) return ctx.Fail(error, failure);
@@ -101,10 +99,20 @@ auto Dispatch(ApiContext& ctx, SOCKET s, const char* function, Slot WSPPROC_TABL
     auto host = ctx.OnMachine();
     ctx.TraceSpiEnter(function, s);
     rc = fn(s, args..., &error);
-    ctx.TraceSpiReturn(function, s, rc == failure ? -1 : static_cast<int64_t>(rc),
-                       rc == failure ? error : 0);
+    const bool failed = rc == failure;
+    const bool minus_one = failed && failure == static_cast<R>(SOCKET_ERROR);  // INVALID_SOCKET too
+    ctx.TraceSpiReturn(function, s, minus_one ? -1 : static_cast<int64_t>(rc), failed ? error : 0);
   }
   return rc == failure ? ctx.Fail(error, failure) : ctx.Return(rc);
+}
+
+// DispatchOr for the slots that fail with SOCKET_ERROR, or INVALID_SOCKET for a SOCKET slot
+// (the same bits).
+template <typename Slot, typename... Args>
+auto Dispatch(ApiContext& ctx, SOCKET s, const char* function, Slot WSPPROC_TABLE::*slot,
+              Args... args) {
+  using R = decltype((*static_cast<Slot>(nullptr))(s, args..., static_cast<LPINT>(nullptr)));
+  return DispatchOr(ctx, static_cast<R>(SOCKET_ERROR), s, function, slot, args...);
 }
 
 // A kernel handle's value (HANDLE, WSAEVENT and HWND carry small integers, multiples of 4) and
@@ -125,6 +133,17 @@ inline DWORD WaitCode(ApiContext& ctx, const WaitResult& r) {
   }
   return ctx.Fail(static_cast<int>(r.error), WAIT_FAILED);
 }
+
+// The error socket(af, type, protocol) reports when no catalog entry matches (S1 §3.1.25,
+// CHECKLIST SPI-SOCK-02, SPI-SOCK-03; D-71).
+int NoEntryError(const Catalog& catalog, int af, int type, int protocol);
+
+// socket() and WSASocket() once the catalog entry is chosen: starts its provider if needed and
+// calls WSPSocket with the entry's WSAPROTOCOL_INFOW and `flags` (WSA_FLAG_OVERLAPPED, S1
+// §3.1.25). The new socket, or INVALID_SOCKET with the last error set (the provider's error,
+// WSAEOPNOTSUPP without a WSPSocket).
+SOCKET CreateSocket(ApiContext& ctx, const CatalogEntry& entry, int af, int type, int protocol,
+                    DWORD flags);
 
 }  // namespace ws2sim::model
 

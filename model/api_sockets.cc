@@ -13,11 +13,9 @@ using ws2sim::model::Dispatch;
 using ws2sim::model::WinsockDll;
 using ws2sim::model::Dispatch;
 
-namespace {
+namespace ws2sim::model {
 
-// The error socket(af, type, protocol) reports when no catalog entry matches (S1 §3.1.25,
-// CHECKLIST SPI-SOCK-02, SPI-SOCK-03; D-71).
-int NoEntryError(const ws2sim::model::Catalog& catalog, int af, int type, int protocol) {
+int NoEntryError(const Catalog& catalog, int af, int type, int protocol) {
   if (af == AF_UNSPEC && protocol == 0) return WSAEPROTONOSUPPORT;
   bool family = false, family_type = false, protocol_elsewhere = false;
   for (const CatalogEntry& e : catalog.entries) {
@@ -32,7 +30,27 @@ int NoEntryError(const ws2sim::model::Catalog& catalog, int af, int type, int pr
   return WSAEPROTONOSUPPORT;
 }
 
-}  // namespace
+SOCKET CreateSocket(ApiContext& ctx, const CatalogEntry& entry, int af, int type, int protocol,
+                    DWORD flags) {
+  int error = 0;
+  WinsockDll::Provider* p = ctx.dll.ProviderFor(entry, &error);
+  if (p == nullptr) return ctx.Fail(error, INVALID_SOCKET);
+  if (p->table->lpWSPSocket == nullptr) return ctx.Fail(WSAEOPNOTSUPP, INVALID_SOCKET);
+  WSAPROTOCOL_INFOW info;
+  FillProtocolInfo(entry, &info);
+  SOCKET s;
+  {
+    auto host = ctx.OnMachine();
+    ctx.TraceSpiEnter("WSPSocket", 0);
+    s = p->table->lpWSPSocket(af, type, protocol == 0 ? entry.protocol : protocol, &info,
+                              static_cast<int>(flags), &error);
+    ctx.TraceSpiReturn("WSPSocket", s == INVALID_SOCKET ? 0 : s, s == INVALID_SOCKET ? -1 : 0,
+                       s == INVALID_SOCKET ? error : 0);
+  }
+  return s == INVALID_SOCKET ? ctx.Fail(error, INVALID_SOCKET) : ctx.Return(s);
+}
+
+}  // namespace ws2sim::model
 
 extern "C" {
 
@@ -63,24 +81,10 @@ SOCKET WSAAPI socket(int af, int type, int protocol) {
   if (const int code = ctx.Unavailable(); code != 0) return ctx.Fail(code, INVALID_SOCKET);
   const CatalogEntry* entry = ctx.dll.catalog().Select(af, type, protocol);
   if (entry == nullptr) {
-    return ctx.Fail(NoEntryError(ctx.dll.catalog(), af, type, protocol), INVALID_SOCKET);
+    return ctx.Fail(ws2sim::model::NoEntryError(ctx.dll.catalog(), af, type, protocol),
+                    INVALID_SOCKET);
   }
-  int error = 0;
-  WinsockDll::Provider* p = ctx.dll.ProviderFor(*entry, &error);
-  if (p == nullptr) return ctx.Fail(error, INVALID_SOCKET);
-  if (p->table->lpWSPSocket == nullptr) return ctx.Fail(WSAEOPNOTSUPP, INVALID_SOCKET);
-  WSAPROTOCOL_INFOW info;
-  ws2sim::model::FillProtocolInfo(*entry, &info);
-  SOCKET s;
-  {
-    auto host = ctx.OnMachine();
-    ctx.TraceSpiEnter("WSPSocket", 0);
-    s = p->table->lpWSPSocket(af, type, protocol == 0 ? entry->protocol : protocol, &info, 0,
-                              &error);
-    ctx.TraceSpiReturn("WSPSocket", s == INVALID_SOCKET ? 0 : s, s == INVALID_SOCKET ? -1 : 0,
-                       s == INVALID_SOCKET ? error : 0);
-  }
-  return s == INVALID_SOCKET ? ctx.Fail(error, INVALID_SOCKET) : ctx.Return(s);
+  return ws2sim::model::CreateSocket(ctx, *entry, af, type, protocol, 0);
 }
 
 int WSAAPI closesocket(SOCKET s) {

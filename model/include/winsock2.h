@@ -1127,6 +1127,8 @@ typedef struct _WSANETWORKEVENTS {
 
 /* WSASocket() flags and WSAJoinLeaf() roles (not in seeds: later Winsock, SPEC 5.8). */
 #define WSA_FLAG_OVERLAPPED 0x01
+/* WSASocket's af, type or protocol taken from its WSAPROTOCOL_INFO (later Winsock). */
+#define FROM_PROTOCOL_INFO (-1)
 #define JL_SENDER_ONLY 0x01
 #define JL_RECEIVER_ONLY 0x02
 #define JL_BOTH 0x04

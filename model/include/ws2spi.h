@@ -51,6 +51,10 @@ typedef VOID(CALLBACK FAR *LPWSAUSERAPC)(DWORD_PTR dwContext);
  * with WPUQueryBlockingCallback, successor of the blocking-hook SPI. FALSE = cancel the call. */
 typedef BOOL(CALLBACK FAR *LPBLOCKINGCALLBACK)(DWORD_PTR dwContext);
 
+/* (later) WSAOVERLAPPED.Internal of an overlapped operation still in progress: what a provider's
+ * WSPGetOverlappedResult tests before the operation completes (then Internal holds its status). */
+#define WSS_OPERATION_IN_PROGRESS 0x00000103L
+
 /* (later) A thread, as WPUOpenCurrentThread returns it and WPUQueueApc takes it. */
 typedef struct _WSATHREADID {
   HANDLE ThreadHandle;

@@ -52,6 +52,7 @@ struct Datagram {
 };
 
 class TcpipStack;
+struct OverlappedQueue;  // wsp_overlapped.cc
 
 // One socket of the provider: the context of its handle.
 struct TcpipSocket {
@@ -119,6 +120,15 @@ struct TcpipSocket {
   providers::NetworkEvents events;
   bool connect_attempted = false;  // WSPConnect started a connection (FD_CONNECT is due once)
   bool connect_signalled = false;  // its FD_WRITE occurrence at connect completion was raised
+
+  // --- Overlapped I/O (wsp_overlapped.cc; S1 §3.1.20-3.1.25, SPEC 2.19) ---------------------
+  // Created with WSA_FLAG_OVERLAPPED, or accepted from such a listener: overlapped arguments are
+  // honoured (D-49) and the socket never leaves non-blocking mode (D-61).
+  bool overlapped = false;
+  // Its pending operations and its completion routines not yet run; null until the first
+  // overlapped call. Shared: a queued routine keeps it alive after closesocket.
+  std::shared_ptr<OverlappedQueue> overlapped_ops;
+  // --- end of overlapped I/O -----------------------------------------------------------------
 
   bool is_stream() const { return type == 1; }
 };

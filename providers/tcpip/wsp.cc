@@ -1,7 +1,7 @@
 // The tcpip provider's SPI: WSPStartup and the 30 WSPPROC_TABLE functions (S1 §3.1; SPEC 2.1-2.22,
 // 3.1; S4). Win32 profile: blocking calls block in the provider (the calling fiber parks until the
 // socket's state lets the call complete). Slots this issue does not implement answer
-// WSAEOPNOTSUPP: WSPGetOverlappedResult, WSPJoinLeaf, WSPGetQOSByName, WSPCancelBlockingCall.
+// WSAEOPNOTSUPP: WSPJoinLeaf, WSPGetQOSByName, WSPCancelBlockingCall.
 #include <cstring>
 #include <tuple>
 #include <vector>
@@ -34,6 +34,7 @@ int WSPAPI WSPCleanup(LPINT error) {
           g_upcalls.lpWPUCloseSocketHandle(handle, &ignored);
           continue;
         }
+        CancelOverlapped(s);  // WSA_OPERATION_ABORTED (D-14)
         if (s->connection != nullptr) s->connection->Abort();
         g_upcalls.lpWPUCloseSocketHandle(handle, &ignored);
         stack.DestroySocket(s);
@@ -99,7 +100,7 @@ int WSPAPI WSPStartup(WORD version_requested, LPWSADATA data, LPWSAPROTOCOL_INFO
   table->lpWSPDuplicateSocket = &WSPDuplicateSocket;
   table->lpWSPEnumNetworkEvents = &WSPEnumNetworkEvents;
   table->lpWSPEventSelect = &WSPEventSelect;
-  table->lpWSPGetOverlappedResult = Unsupported<LPWSPGETOVERLAPPEDRESULT, FALSE>();
+  table->lpWSPGetOverlappedResult = &WSPGetOverlappedResult;
   table->lpWSPGetPeerName = &WSPGetPeerName;
   table->lpWSPGetSockName = &WSPGetSockName;
   table->lpWSPGetSockOpt = &WSPGetSockOpt;

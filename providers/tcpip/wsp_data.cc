@@ -75,6 +75,49 @@ int SendStream(TcpipSocket* s, SOCKET handle, absl::Span<const uint8_t> data, bo
   return 0;
 }
 
+// Sends the WSABUF array as one datagram to `to`: 0 (*sent: its size) or SendDatagram's WSA error.
+int SendDatagramNow(TcpipSocket& s, const Endpoint& to, LPWSABUF buffers, DWORD count,
+                    LPDWORD sent) {
+  const Gathered data(buffers, count);
+  if (const int rc = s.stack->SendDatagram(&s, to, data.bytes()); rc != 0) return rc;
+  *sent = static_cast<DWORD>(data.size());
+  return 0;
+}
+
+// A datagram send, overlapped on an overlapped socket (it completes at once: the datagram is
+// handed to the network or fails), else as the call itself (D-49).
+int SendDatagramCall(TcpipSocket* s, const Endpoint& to, LPWSABUF buffers, DWORD count,
+                     LPDWORD sent, LPWSAOVERLAPPED overlapped,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error) {
+  if (overlapped != nullptr && s->overlapped) {
+    return SubmitOverlapped(
+        s, OverlappedDirection::kSend,
+        [to, copy = std::vector<WSABUF>(buffers, buffers + count)](TcpipSocket& t, DWORD* bytes,
+                                                                   INT*) mutable {
+          return SendDatagramNow(t, to, copy.data(), static_cast<DWORD>(copy.size()), bytes);
+        },
+        sent, nullptr, overlapped, routine, error);
+  }
+  const int rc = SendDatagramNow(*s, to, buffers, count, sent);
+  return rc == 0 ? 0 : Fail(error, rc);
+}
+
+// An overlapped stream send: sends what the send buffer takes, in order, until every byte of the
+// WSABUF array is queued (D-53 gather order; R-15). The array is copied, its buffers are read at
+// each try (they stay valid until completion, S1 §3.1.22).
+OverlappedTransfer StreamSendTransfer(SOCKET handle, LPWSABUF buffers, DWORD count, bool oob) {
+  return [handle, copy = std::vector<WSABUF>(buffers, buffers + count), oob,
+          done = size_t{0}](TcpipSocket& s, DWORD* bytes, INT*) mutable {
+    const Gathered data(copy.data(), static_cast<DWORD>(copy.size()));
+    DWORD sent = 0;
+    int error = 0;
+    if (SendStream(&s, handle, data.bytes().subspan(done), oob, &sent, &error) != 0) return error;
+    done += sent;
+    *bytes += sent;
+    return done == data.size() ? 0 : WSAEWOULDBLOCK;
+  };
+}
+
 }  // namespace
 
 namespace {
@@ -82,18 +125,22 @@ namespace {
 int WSPSendCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
                    LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
                    LPINT error) {
-  if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return SOCKET_ERROR;
-  const Gathered data(buffers, count);
-  if (s->is_stream()) return SendStream(s, handle, data.bytes(), (flags & MSG_OOB) != 0, sent, error);
-  if ((flags & MSG_OOB) != 0) return Fail(error, WSAEOPNOTSUPP);  // stream only (S1 §3.1.22)
+  const bool oob = (flags & MSG_OOB) != 0;
+  if (s->is_stream()) {
+    if (overlapped != nullptr && s->overlapped) {  // D-49
+      return SubmitOverlapped(s, OverlappedDirection::kSend,
+                              StreamSendTransfer(handle, buffers, count, oob), sent, nullptr,
+                              overlapped, routine, error);
+    }
+    const Gathered data(buffers, count);
+    return SendStream(s, handle, data.bytes(), oob, sent, error);
+  }
+  if (oob) return Fail(error, WSAEOPNOTSUPP);  // stream only (S1 §3.1.22)
   if (!s->remote) return Fail(error, WSAENOTCONN);
   if (s->shut_send) return Fail(error, WSAESHUTDOWN);
-  const int rc = s->stack->SendDatagram(s, *s->remote, data.bytes());
-  if (rc != 0) return Fail(error, rc);
-  *sent = static_cast<DWORD>(data.size());
-  return 0;
+  return SendDatagramCall(s, *s->remote, buffers, count, sent, overlapped, routine, error);
 }
 
 int WSPSendToCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
@@ -104,7 +151,6 @@ int WSPSendToCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, in
   if (s->is_stream()) {  // the destination is ignored on a connected stream (S1 §3.1.23)
     return WSPSendCall(handle, buffers, count, sent, flags, overlapped, routine, error);
   }
-  if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
   if ((flags & MSG_OOB) != 0) return Fail(error, WSAEOPNOTSUPP);  // stream only (S1 §3.1.22)
   Endpoint e;
   if (to == nullptr) {
@@ -117,10 +163,7 @@ int WSPSendToCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, in
   if (e.address.IsUnspecified() || e.port == 0) return Fail(error, WSAEADDRNOTAVAIL);
   if (s->shut_send) return Fail(error, WSAESHUTDOWN);
   if (const int rc = EnsureBound(s); rc != 0) return Fail(error, rc);
-  const Gathered data(buffers, count);
-  if (const int rc = s->stack->SendDatagram(s, e, data.bytes()); rc != 0) return Fail(error, rc);
-  *sent = static_cast<DWORD>(data.size());
-  return 0;
+  return SendDatagramCall(s, e, buffers, count, sent, overlapped, routine, error);
 }
 
 namespace {
@@ -187,32 +230,47 @@ int RecvDatagram(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, L
   return truncated ? Fail(error, WSAEMSGSIZE) : 0;
 }
 
-}  // namespace
-
-int WSPRecvCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
-                   LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
-                   LPINT error) {
-  if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
-  TcpipSocket* s = Lookup(handle, error);
-  if (s == nullptr) return SOCKET_ERROR;
-  if (!RecvFlagsSupported(*flags)) return Fail(error, WSAEOPNOTSUPP);
+// A receive as the non-overlapped call makes it. lpFrom and lpFromlen are ignored on a stream
+// (S1 §3.1.21; SPEC 2.17); a datagram socket receives once bound (from its default peer only, if
+// connected), unbound it fails with WSAEINVAL (S1 §3.1.20; SPEC 2.17; D-49).
+int ReceiveNow(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received,
+               LPINT flags, struct sockaddr* from, LPINT fromlen, LPINT error) {
   if (s->is_stream()) return RecvStream(s, handle, buffers, count, received, flags, error);
-  // A datagram socket receives once bound (from its default peer only, if connected); unbound,
-  // it fails with WSAEINVAL (S1 §3.1.20; SPEC 2.17; D-49).
-  return RecvDatagram(s, handle, buffers, count, received, flags, nullptr, nullptr, error);
+  return RecvDatagram(s, handle, buffers, count, received, flags, from, fromlen, error);
 }
+
+}  // namespace
 
 int WSPRecvFromCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
                        struct sockaddr* from, LPINT fromlen, LPWSAOVERLAPPED overlapped,
                        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error) {
-  if (overlapped != nullptr || routine != nullptr) return Fail(error, WSAEOPNOTSUPP);  // issue 4
   TcpipSocket* s = Lookup(handle, error);
   if (s == nullptr) return SOCKET_ERROR;
   if (!RecvFlagsSupported(*flags)) return Fail(error, WSAEOPNOTSUPP);
-  if (s->is_stream()) {  // lpFrom and lpFromlen are ignored (S1 §3.1.21; SPEC 2.17)
-    return RecvStream(s, handle, buffers, count, received, flags, error);
+  if (overlapped == nullptr || !s->overlapped) {  // D-49
+    return ReceiveNow(s, handle, buffers, count, received, flags, from, fromlen, error);
   }
-  return RecvDatagram(s, handle, buffers, count, received, flags, from, fromlen, error);
+  // Overlapped: the same receive, tried again as data arrives (D-54: it completes with what is
+  // buffered); the buffers are filled in the order the receives were posted.
+  return SubmitOverlapped(
+      s, OverlappedDirection::kReceive,
+      [handle, copy = std::vector<WSABUF>(buffers, buffers + count), in = *flags, from,
+       fromlen](TcpipSocket& t, DWORD* bytes, INT* out) mutable {
+        INT f = in;
+        int error = 0;
+        const int rc = ReceiveNow(&t, handle, copy.data(), static_cast<DWORD>(copy.size()), bytes,
+                                  &f, from, fromlen, &error);
+        *out = rc == 0 || error == WSAEMSGSIZE ? f : 0;
+        return rc == 0 ? 0 : error;
+      },
+      received, flags, overlapped, routine, error);
+}
+
+int WSPRecvCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
+                   LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                   LPINT error) {
+  return WSPRecvFromCall(handle, buffers, count, received, flags, nullptr, nullptr, overlapped,
+                         routine, error);
 }
 
 }  // namespace

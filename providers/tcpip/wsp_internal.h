@@ -4,6 +4,7 @@
 #ifndef WS2SIM_PROVIDERS_TCPIP_WSP_INTERNAL_H_
 #define WS2SIM_PROVIDERS_TCPIP_WSP_INTERNAL_H_
 
+#include "absl/functional/any_invocable.h"
 #include "providers/tcpip/tcpip_provider.h"
 #include "sim/host_context.h"
 // The guest headers last: their macros rename socket, bind, select, ...
@@ -56,10 +57,33 @@ void Reenable(SOCKET handle, long events, int error);
 // S1 §3.1.12, §3.1.18; SPEC 2.6 step 8).
 void InheritNotifications(const TcpipSocket& listener, TcpipSocket* accepted);
 
-// Overlapped operations (wsp_overlapped.cc; SPEC 2.19).
-// Completes what the socket's state now allows of its pending operations, in submission order.
+// Overlapped operations (wsp_overlapped.cc; S1 §3.1.20-3.1.23, §4.5; SPEC 2.19, D-49..D-55).
+// At most this many operations wait on one socket; one more fails WSAEWOULDBLOCK (S1 §3.1.20,
+// CHECKLIST SPI-OVL-09).
+inline constexpr size_t kMaxPendingOverlapped = 64;
+enum class OverlappedDirection { kReceive, kSend };
+// One try of an operation's transfer that never blocks: moves what `s` allows now, keeps *bytes
+// the operation's byte count so far and sets *flags to its output flags (MSG_PARTIAL, D-55).
+// Returns 0 when the operation is done, WSAEWOULDBLOCK while it must wait, or the WSA error that
+// ends it (WSAEMSGSIZE ends it with its bytes, D-55).
+using OverlappedTransfer = absl::AnyInvocable<int(TcpipSocket& s, DWORD* bytes, INT* flags)>;
+// Starts an overlapped operation on an overlapped socket (SPEC 2.19). Operations of one direction
+// run in submission order: with none ahead, `transfer` is tried at once and, if done, the call
+// returns 0 with *bytes (and *flags, if given) set and still queues the completion (D-52);
+// otherwise it returns SOCKET_ERROR with WSA_IO_PENDING and the operation waits. Completion sets
+// overlapped->Internal (the status: WSS_OPERATION_IN_PROGRESS while pending), InternalHigh (the
+// bytes) and OffsetHigh (the flags, which later Winsock reserves for providers), then queues
+// `routine` as an APC to the calling thread (WPUQueueApc), or signals overlapped->hEvent
+// (WPUSetEvent) when `routine` is null (D-50). Errors: the transfer's first error (no completion
+// queued); WSAEWOULDBLOCK with kMaxPendingOverlapped operations waiting; WSAEINVAL when
+// `overlapped` is already in flight on a socket of the process (R-27, a trace Note says so).
+int SubmitOverlapped(TcpipSocket* s, OverlappedDirection direction, OverlappedTransfer transfer,
+                     LPDWORD bytes, LPINT flags, LPWSAOVERLAPPED overlapped,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error);
+// Completes what the socket's state now allows of its pending operations, in submission order
+// per direction: receives fill their buffers in the order posted, sends go out in order.
 void ProgressOverlapped(TcpipSocket* s);
-// Completes every pending operation with WSA_OPERATION_ABORTED (closesocket, D-14).
+// Completes every pending operation with WSA_OPERATION_ABORTED (closesocket, WSPCleanup; D-14).
 void CancelOverlapped(TcpipSocket* s);
 
 // The WSPPROC_TABLE entries (S1 §3.1; SPEC 2.2-2.22), by file.
@@ -107,6 +131,9 @@ int WSPAPI WSPRecvFrom(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD rec
 int WSPAPI WSPSelect(int nfds, fd_set* readfds, fd_set* writefds, fd_set* exceptfds,
                      const struct timeval* timeout, LPINT error);
 int WSPAPI WSPIoctl(SOCKET handle, LONG cmd, u_long* argp, LPINT error);
+// wsp_overlapped.cc
+BOOL WSPAPI WSPGetOverlappedResult(SOCKET handle, LPWSAOVERLAPPED overlapped, LPDWORD transferred,
+                                   BOOL wait, LPDWORD flags, LPINT error);
 // wsp_notify.cc
 int WSPAPI WSPAsyncSelect(SOCKET handle, HWND hwnd, unsigned int msg, LONG events, LPINT error);
 int WSPAPI WSPEventSelect(SOCKET handle, WSAEVENT event, LONG events, LPINT error);

@@ -59,8 +59,9 @@ int WSPAPI WSPIoctl(SOCKET handle, LONG cmd, u_long* argp, LPINT error) {
   if (argp == nullptr) return Fail(error, WSAEFAULT);
   switch (static_cast<uint32_t>(cmd)) {  // the codes are unsigned (IOC_IN is bit 31)
     case FIONBIO:
-      // D-61: back to blocking mode only without an async-select / event-select registration.
-      if (*argp == 0 && s->events.registered()) return Fail(error, WSAEINVAL);
+      // D-61: back to blocking mode only without an async-select / event-select registration,
+      // and never for an overlapped socket ("always non-blocking", S1 §3.1.25).
+      if (*argp == 0 && (s->events.registered() || s->overlapped)) return Fail(error, WSAEINVAL);
       s->nonblocking = *argp != 0;
       return 0;
     case FIONREAD:

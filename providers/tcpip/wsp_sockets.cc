@@ -67,7 +67,8 @@ SOCKET WSPAPI WSPSocket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info
   s->family = af == AF_INET ? Family::kIpv4 : Family::kIpv6;
   s->type = type;
   s->protocol = protocol;
-  s->nonblocking = (flags & WSA_FLAG_OVERLAPPED) != 0;  // overlapped sockets never block
+  s->overlapped = (flags & WSA_FLAG_OVERLAPPED) != 0;
+  s->nonblocking = s->overlapped;  // overlapped sockets never block (S1 §3.1.25)
   const SOCKET handle = g_upcalls.lpWPUCreateSocketHandle(s->catalog_entry_id, s, error);
   if (handle == INVALID_SOCKET) {
     stack.DestroySocket(s);
@@ -85,16 +86,17 @@ int WSPAPI WSPCloseSocket(SOCKET handle, LPINT error) {
     g_upcalls.lpWPUCloseSocketHandle(handle, error);
     return 0;
   }
-  if (s->connection != nullptr && s->linger_on && s->linger_seconds != 0 && s->nonblocking) {
-    return Fail(error, WSAEWOULDBLOCK);  // S1 §3.1.2, lingering close
-  }
+  const bool lingering = s->connection != nullptr && s->linger_on && s->linger_seconds != 0;
+  if (lingering && s->nonblocking) return Fail(error, WSAEWOULDBLOCK);  // S1 §3.1.2
   // Before the connection closes: closing must not post anything (FD_CLOSE with
-  // WSAECONNABORTED for our own abort) for this socket.
+  // WSAECONNABORTED for our own abort) for this socket, and pending operations complete
+  // with WSA_OPERATION_ABORTED (D-14) before the connection's end could complete them otherwise.
   s->events.Cancel();
+  CancelOverlapped(s);
   if (s->connection != nullptr) {
     if (s->linger_on && s->linger_seconds == 0) {
       s->connection->Abort();  // S1 §3.1.2: hard close, the peer sees a reset
-    } else if (s->linger_on) {
+    } else if (lingering) {
       s->connection->Close();
       const sim::VirtualTime deadline =
           stack.scheduler().Now() + sim::Duration::Seconds(s->linger_seconds);
@@ -107,7 +109,6 @@ int WSPAPI WSPCloseSocket(SOCKET handle, LPINT error) {
       s->connection->Close();  // SO_DONTLINGER: return now, data still drains (S1 §3.1.2)
     }
   }
-  CancelOverlapped(s);   // pending operations complete with WSA_OPERATION_ABORTED (D-14)
   g_upcalls.lpWPUCloseSocketHandle(handle, error);
   stack.DestroySocket(s);
   return 0;
@@ -206,7 +207,8 @@ TcpipSocket* AdoptAsSocket(TcpipSocket* s, std::unique_ptr<TcpConnection> c,
   accepted->type = s->type;
   accepted->protocol = s->protocol;
   accepted->nonblocking = s->nonblocking;  // accepted sockets inherit the listener's
-  accepted->tcp_options = s->tcp_options;  //   properties (S1 §3.1.11)
+  accepted->overlapped = s->overlapped;    //   properties (S1 §3.1.11)
+  accepted->tcp_options = s->tcp_options;
   accepted->linger_on = s->linger_on;
   accepted->linger_seconds = s->linger_seconds;
   accepted->attributes = s->attributes;

@@ -328,15 +328,21 @@ class WinsockTest : public ::testing::Test {
   // A connection: the server listens on kPort and accepts once, the client connects; each body
   // gets its end. Both processes end when both bodies have returned.
   void Pair(std::function<void(SOCKET)> server, std::function<void(SOCKET)> client) {
+    PairOf([] { return Accepted(Listener()); }, [] { return Connected(); }, std::move(server),
+           std::move(client));
+  }
+  // Pair with the server's end made by `accept_one` and the client's by `connect_one`.
+  void PairOf(std::function<SOCKET()> accept_one, std::function<SOCKET()> connect_one,
+              std::function<void(SOCKET)> server, std::function<void(SOCKET)> client) {
     auto ends = std::make_shared<Countdown>(Countdown{.left = 2});
-    OnServer([this, ends, server = std::move(server)] {
-      SOCKET s = Accepted(Listener());
+    OnServer([this, ends, accept_one = std::move(accept_one), server = std::move(server)] {
+      SOCKET s = accept_one();
       if (s != INVALID_SOCKET) server(s);
       Arrive(*ends);
       Wait(*ends);
     });
-    OnClient([this, ends, client = std::move(client)] {
-      client(Connected());
+    OnClient([this, ends, connect_one = std::move(connect_one), client = std::move(client)] {
+      client(connect_one());
       Arrive(*ends);
       Wait(*ends);
     });
