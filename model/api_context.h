@@ -140,10 +140,12 @@ int NoEntryError(const Catalog& catalog, int af, int type, int protocol);
 
 // socket() and WSASocket() once the catalog entry is chosen: starts its provider if needed and
 // calls WSPSocket with the entry's WSAPROTOCOL_INFOW and `flags` (WSA_FLAG_OVERLAPPED, S1
-// §3.1.25). The new socket, or INVALID_SOCKET with the last error set (the provider's error,
-// WSAEOPNOTSUPP without a WSPSocket).
+// §3.1.25). `provider_reserved` is the caller's record's dwProviderReserved (WSASocket with a
+// record from WSADuplicateSocket: the provider's share key), 0 otherwise. The new socket, or
+// INVALID_SOCKET with the last error set (the provider's error, WSAEOPNOTSUPP without a
+// WSPSocket).
 SOCKET CreateSocket(ApiContext& ctx, const CatalogEntry& entry, int af, int type, int protocol,
-                    DWORD flags);
+                    DWORD flags, DWORD provider_reserved = 0);
 
 }  // namespace ws2sim::model
 

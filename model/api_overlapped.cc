@@ -35,7 +35,8 @@ SOCKET WsaSocket(const char* name, int af, int type, int protocol, const Info* i
                       INVALID_SOCKET);
     }
   }
-  return ws2sim::model::CreateSocket(ctx, *entry, af, type, protocol, flags);
+  return ws2sim::model::CreateSocket(ctx, *entry, af, type, protocol, flags,
+                                     info != nullptr ? info->dwProviderReserved : 0);
 }
 
 // The byte count a call reports: the caller's, or (overlapped calls may pass NULL, the result

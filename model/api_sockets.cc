@@ -31,13 +31,14 @@ int NoEntryError(const Catalog& catalog, int af, int type, int protocol) {
 }
 
 SOCKET CreateSocket(ApiContext& ctx, const CatalogEntry& entry, int af, int type, int protocol,
-                    DWORD flags) {
+                    DWORD flags, DWORD provider_reserved) {
   int error = 0;
   WinsockDll::Provider* p = ctx.dll.ProviderFor(entry, &error);
   if (p == nullptr) return ctx.Fail(error, INVALID_SOCKET);
   if (p->table->lpWSPSocket == nullptr) return ctx.Fail(WSAEOPNOTSUPP, INVALID_SOCKET);
   WSAPROTOCOL_INFOW info;
   FillProtocolInfo(entry, &info);
+  info.dwProviderReserved = provider_reserved;
   SOCKET s;
   {
     auto host = ctx.OnMachine();

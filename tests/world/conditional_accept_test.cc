@@ -490,21 +490,6 @@ TEST_F(WsaConnect, SPI_CONN_08_CalleeDataLenIsZeroAfterFdConnectWhenNoneCame) {
 
 // --- WSADuplicateSocket (D-69) -------------------------------------------------------------------
 
-// A socket from a WSAPROTOCOL_INFO, as WSASocket makes it: the provider of the record's catalog
-// entry, WSPSocket given the record. (WSASocket itself belongs to model/api_overlapped.cc.)
-SOCKET SocketFromInfo(WSAPROTOCOL_INFOW* info) {
-  model::Runtime* rt = model::Runtime::Active();
-  model::WinsockDll& dll = rt->DllOf(*rt->processes().Current());
-  const model::CatalogEntry* entry = dll.catalog().FindById(info->dwCatalogEntryId);
-  if (entry == nullptr) return INVALID_SOCKET;
-  int error = 0;
-  model::WinsockDll::Provider* p = dll.ProviderFor(*entry, &error);
-  if (p == nullptr) return INVALID_SOCKET;
-  sim::ScopedHost host(dll.machine().net_host(), dll.process().pid());
-  return p->table->lpWSPSocket(info->iAddressFamily, info->iSocketType, info->iProtocol, info, 0,
-                               &error);
-}
-
 uint32_t CurrentPid() { return model::Runtime::Active()->processes().Current()->pid(); }
 
 TEST_F(WsaSockets, DuplicateSocketSharesAConnectionBetweenTwoProcesses) {
@@ -515,7 +500,7 @@ TEST_F(WsaSockets, DuplicateSocketSharesAConnectionBetweenTwoProcesses) {
   OnServer([&] {  // the second process on the server host: waits for the record
     second_pid = CurrentPid();
     while (!shared) Sleep(10);
-    SOCKET s = SocketFromInfo(&info);
+    SOCKET s = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, 0);
     ASSERT_NE(s, INVALID_SOCKET);
     EXPECT_EQ(GetInt(s, SOL_SOCKET, SO_TYPE), SOCK_STREAM);
     got_by_second = RecvExactly(s, 3);  // both descriptors reach the one connection
@@ -561,7 +546,7 @@ TEST_F(WsaSockets, DuplicateRecordIsRedeemedOnlyByItsTargetProcess) {
     WSAPROTOCOL_INFOW info;
     ASSERT_EQ(WSADuplicateSocketW(u, target, &info), 0);
     // Here (not the target) the record makes an ordinary new socket, not the shared one.
-    SOCKET other = SocketFromInfo(&info);
+    SOCKET other = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, 0);
     ASSERT_NE(other, INVALID_SOCKET);
     EXPECT_NE(other, u);
     EXPECT_EQ(ErrorOf(Bind(u, kServerIp, 9100)), kOk);
