@@ -50,34 +50,38 @@ WSAEVENT WSAAPI WSACreateEvent(void) {
   return AsHandle(handle);
 }
 
-BOOL WSAAPI WSASetEvent(WSAEVENT hEvent) {
-  ApiContext ctx("WSASetEvent", 0, {HandleValue(hEvent)});
+}  // extern "C"
+
+namespace {
+
+// WSASetEvent, WSAResetEvent, WSACloseEvent: `op` on the kernel's event; FALSE with
+// WSA_INVALID_HANDLE for a handle that is no event of this process.
+BOOL EventCall(const char* name, WSAEVENT event,
+               bool (ws2sim::model::KernelObjects::*op)(ws2sim::model::Process&, uint32_t,
+                                                         uint32_t*)) {
+  ApiContext ctx(name, 0, {HandleValue(event)});
   if (!ctx.dll.started()) return ctx.Fail(WSANOTINITIALISED, FALSE);
   uint32_t error = 0;
-  if (!ctx.rt.kernel().SetEvent(ctx.process, HandleValue(hEvent), &error)) {
+  if (!(ctx.rt.kernel().*op)(ctx.process, HandleValue(event), &error)) {
     return ctx.Fail(WSA_INVALID_HANDLE, FALSE);
   }
   return ctx.Return(TRUE);
+}
+
+}  // namespace
+
+extern "C" {
+
+BOOL WSAAPI WSASetEvent(WSAEVENT hEvent) {
+  return EventCall("WSASetEvent", hEvent, &ws2sim::model::KernelObjects::SetEvent);
 }
 
 BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent) {
-  ApiContext ctx("WSAResetEvent", 0, {HandleValue(hEvent)});
-  if (!ctx.dll.started()) return ctx.Fail(WSANOTINITIALISED, FALSE);
-  uint32_t error = 0;
-  if (!ctx.rt.kernel().ResetEvent(ctx.process, HandleValue(hEvent), &error)) {
-    return ctx.Fail(WSA_INVALID_HANDLE, FALSE);
-  }
-  return ctx.Return(TRUE);
+  return EventCall("WSAResetEvent", hEvent, &ws2sim::model::KernelObjects::ResetEvent);
 }
 
 BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent) {
-  ApiContext ctx("WSACloseEvent", 0, {HandleValue(hEvent)});
-  if (!ctx.dll.started()) return ctx.Fail(WSANOTINITIALISED, FALSE);
-  uint32_t error = 0;
-  if (!ctx.rt.kernel().CloseHandle(ctx.process, HandleValue(hEvent), &error)) {
-    return ctx.Fail(WSA_INVALID_HANDLE, FALSE);
-  }
-  return ctx.Return(TRUE);
+  return EventCall("WSACloseEvent", hEvent, &ws2sim::model::KernelObjects::CloseHandle);
 }
 
 // WaitForMultipleObjectsEx on event objects: WSA_WAIT_EVENT_0 + i, WSA_WAIT_TIMEOUT (timeout in

@@ -310,44 +310,51 @@ TEST_F(EventSelect, SPI_ENUM_03_AnEventArrivingAtTheEnumerationInstantIsNeverLos
   Run();
 }
 
+// A socket whose refused connect (nobody listens on port 9) recorded FD_CONNECT on `*e`; then
+// WSPEnumNetworkEvents through the provider's table with an array of `count` elements: its
+// result, *lpErrno, the count it reports and the array.
+struct RawEnumeration {
+  SOCKET s = INVALID_SOCKET;
+  WSAEVENT e = WSA_INVALID_EVENT;
+  int rc = 0;
+  INT error = 0;
+  INT count = 0;
+  WSANETWORKEVENT array[8] = {};
+};
+RawEnumeration EnumerateRefusedConnect(INT count) {
+  RawEnumeration r;
+  r.s = Tcp();
+  SpiScope spi(r.s);
+  r.e = WSACreateEvent();
+  EXPECT_EQ(WSAEventSelect(r.s, r.e, FD_CONNECT), 0);
+  EXPECT_EQ(ErrorOf(Connect(r.s, kServerIp, 9)), WSAEWOULDBLOCK);
+  EXPECT_TRUE(WaitFor(r.e, 5000));
+  EXPECT_TRUE(spi.ok());
+  r.count = count;
+  if (spi.ok()) r.rc = spi->lpWSPEnumNetworkEvents(r.s, r.e, r.array, &r.count, &r.error);
+  return r;
+}
+
 TEST_F(EventSelect, SPI_ENUM_04_ElementIIsFdBitIWithItsErrorCode) {
   OnClient([] {
-    SOCKET s = Tcp();
-    SpiScope spi(s);
-    WSAEVENT e = WSACreateEvent();
-    EXPECT_EQ(WSAEventSelect(s, e, FD_CONNECT), 0);
-    EXPECT_EQ(ErrorOf(Connect(s, kServerIp, 9)), WSAEWOULDBLOCK);
-    EXPECT_TRUE(WaitFor(e, 5000));
-    WSANETWORKEVENT array[8];
-    INT count = 8;
-    INT error = 0;
-    ASSERT_TRUE(spi.ok());
-    EXPECT_EQ(spi->lpWSPEnumNetworkEvents(s, e, array, &count, &error), 0);
-    EXPECT_EQ(count, FD_CONNECT_BIT + 1);  // up to the highest recorded bit (D-45)
-    for (int i = 0; i < FD_CONNECT_BIT; ++i) EXPECT_EQ(array[i].Fired, FALSE) << i;
-    EXPECT_EQ(array[FD_CONNECT_BIT].Fired, TRUE);
-    EXPECT_EQ(array[FD_CONNECT_BIT].ErrorCode, WSAECONNREFUSED);
+    const RawEnumeration r = EnumerateRefusedConnect(8);
+    EXPECT_EQ(r.rc, 0);
+    EXPECT_EQ(r.count, FD_CONNECT_BIT + 1);  // up to the highest recorded bit (D-45)
+    for (int i = 0; i < FD_CONNECT_BIT; ++i) EXPECT_EQ(r.array[i].Fired, FALSE) << i;
+    EXPECT_EQ(r.array[FD_CONNECT_BIT].Fired, TRUE);
+    EXPECT_EQ(r.array[FD_CONNECT_BIT].ErrorCode, WSAECONNREFUSED);
   });
   Run();
 }
 
 TEST_F(EventSelect, SPI_ENUM_05_ATooSmallArrayFailsAndKeepsTheRecordAndTheEvent) {
   OnClient([] {
-    SOCKET s = Tcp();
-    SpiScope spi(s);
-    WSAEVENT e = WSACreateEvent();
-    EXPECT_EQ(WSAEventSelect(s, e, FD_CONNECT), 0);
-    EXPECT_EQ(ErrorOf(Connect(s, kServerIp, 9)), WSAEWOULDBLOCK);
-    EXPECT_TRUE(WaitFor(e, 5000));
-    WSANETWORKEVENT array[8];
-    INT count = 2;
-    INT error = 0;
-    ASSERT_TRUE(spi.ok());
-    EXPECT_EQ(spi->lpWSPEnumNetworkEvents(s, e, array, &count, &error), SOCKET_ERROR);
-    EXPECT_EQ(error, WSAENOBUFS);
-    EXPECT_EQ(count, FD_CONNECT_BIT + 1);
-    EXPECT_TRUE(Signaled(e));                   // not reset
-    EXPECT_EQ(Enum(s, e), FD_CONNECT);          // not cleared
+    const RawEnumeration r = EnumerateRefusedConnect(2);
+    EXPECT_EQ(r.rc, SOCKET_ERROR);
+    EXPECT_EQ(r.error, WSAENOBUFS);
+    EXPECT_EQ(r.count, FD_CONNECT_BIT + 1);
+    EXPECT_TRUE(Signaled(r.e));               // not reset
+    EXPECT_EQ(Enum(r.s, r.e), FD_CONNECT);    // not cleared
   });
   Run();
 }
