@@ -73,7 +73,7 @@ std::vector<std::tuple<std::string, int64_t, int>> CallEverySlot(const WSPPROC_T
 
 class Errors : public WinsockTest {};
 
-TEST_F(Errors, SPI_ERR_01_02_07_EverySlotFailsANonSocketWithSocketErrorAndWsaenotsock) {
+TEST_F(Errors, SPI_ERR_01_EverySlotFailsANonSocketWithSocketErrorAndAWinsockCode) {
   OnServer([] {
     SOCKET real = Tcp();  // for the provider's table
     SpiScope spi(real);
@@ -91,7 +91,7 @@ TEST_F(Errors, SPI_ERR_01_02_07_EverySlotFailsANonSocketWithSocketErrorAndWsaeno
   Run();
 }
 
-TEST_F(Errors, SPI_ERR_01_02_OnARealSocketResultsAreZeroOrSocketErrorWithAWinsockCode) {
+TEST_F(Errors, SPI_ERR_02_OnARealSocketResultsAreZeroOrSocketErrorWithAWinsockCode) {
   OnServer([] {
     SOCKET s = Tcp();
     SpiScope spi(s);
