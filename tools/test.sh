@@ -16,12 +16,14 @@ failed=0
 failures=()
 step() {  # step NAME COMMAND...
   local name=$1; shift
+  local start=$SECONDS
   echo "=== $name"
   if "$@"; then
     passed=$((passed + 1))
+    echo "=== $name: ok in $((SECONDS - start)) s"
   else
     failed=$((failed + 1)); failures+=("$name")
-    echo "=== FAILED: $name"
+    echo "=== FAILED: $name (after $((SECONDS - start)) s)"
   fi
 }
 
@@ -30,8 +32,8 @@ step() {  # step NAME COMMAND...
 step "build (release)" tools/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 step "unit tests (release)" ctest --test-dir build -j"$jobs" --output-on-failure --timeout 600
 
-# -O1 and line tables only: the sanitizer build compiles about twice as fast as at -O2 -g, and its
-# reports still name files and lines.
+# -O1 and line tables only: the sanitizer build is the longest step of CI, and its reports still
+# name files and lines.
 step "build (asan+ubsan)" tools/build.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
   -DWS2SIM_SANITIZE=ON -DWS2SIM_BENCH=OFF
