@@ -140,8 +140,8 @@ int NoEntryError(const Catalog& catalog, int af, int type, int protocol);
 
 // socket() and WSASocket() once the catalog entry is chosen: starts its provider if needed and
 // calls WSPSocket with the entry's WSAPROTOCOL_INFOW and `flags` (WSA_FLAG_OVERLAPPED, S1
-// §3.1.25). `provider_reserved` is the caller's record's dwProviderReserved (WSASocket with a
-// record from WSADuplicateSocket: the provider's share key), 0 otherwise. The new socket, or
+// §3.1.25). `provider_reserved`, when not 0, replaces the record's dwProviderReserved: the
+// caller's (WSASocket with a record from WSADuplicateSocket carries the provider's share key). The new socket, or
 // INVALID_SOCKET with the last error set (the provider's error, WSAEOPNOTSUPP without a
 // WSPSocket).
 SOCKET CreateSocket(ApiContext& ctx, const CatalogEntry& entry, int af, int type, int protocol,

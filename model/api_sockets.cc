@@ -38,7 +38,7 @@ SOCKET CreateSocket(ApiContext& ctx, const CatalogEntry& entry, int af, int type
   if (p->table->lpWSPSocket == nullptr) return ctx.Fail(WSAEOPNOTSUPP, INVALID_SOCKET);
   WSAPROTOCOL_INFOW info;
   FillProtocolInfo(entry, &info);
-  info.dwProviderReserved = provider_reserved;
+  if (provider_reserved != 0) info.dwProviderReserved = provider_reserved;
   SOCKET s;
   {
     auto host = ctx.OnMachine();
