@@ -71,7 +71,9 @@ TEST_F(GuestProgramTest, MissingOrInvalidModulesAreReportedWithThePath) {
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("/nonexistent/guest.so"), absl::string_view::npos);
-  absl::StatusOr<GuestProgram> not_elf = GuestProgram::Open(__FILE__);
+  // This source file: a file that exists but is no module (absolute, whatever the test's cwd).
+  absl::StatusOr<GuestProgram> not_elf =
+      GuestProgram::Open(WS2SIM_SOURCE_DIR "/tests/model/guest_program_test.cc");
   ASSERT_FALSE(not_elf.ok());
   EXPECT_EQ(not_elf.status().code(), absl::StatusCode::kInvalidArgument);
 }
