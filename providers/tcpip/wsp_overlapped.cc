@@ -180,6 +180,12 @@ int SubmitOverlapped(TcpipSocket* s, OverlappedDirection direction, OverlappedTr
   }
   overlapped->Internal = WSS_OPERATION_IN_PROGRESS;
   overlapped->InternalHigh = 0;
+  if (routine == nullptr && overlapped->hEvent != nullptr) {
+    // The event tells this operation's completion, so it starts reset (as Windows does); with a
+    // routine, hEvent is the application's own (D-50) and is not touched.
+    int ignored = 0;
+    g_upcalls.lpWPUResetEvent(overlapped->hEvent, &ignored);
+  }
   auto& queue = q->of(direction);
   if (queue.empty()) {  // nothing ahead of it: try now
     q->progressing = true;

@@ -395,6 +395,20 @@ TEST_F(Overlapped, SPI_OVL_07_NullRoutineSignalsTheEventAndResultGivesBytes) {
   Run();
 }
 
+TEST_F(Overlapped, TheEventIsResetWhenAnOperationStartsAndSetWhenItCompletes) {
+  OverlappedPair(
+      [](SOCKET s) {
+        Request r(16, true);
+        ASSERT_EQ(SetEvent(r.ov.hEvent), TRUE);  // left signaled by an earlier use
+        EXPECT_EQ(PostRecv(s, r), WSA_IO_PENDING);
+        EXPECT_FALSE(r.Signaled());  // reset as the operation started
+        EXPECT_EQ(WaitForSingleObject(r.ov.hEvent, INFINITE), WAIT_OBJECT_0);
+        EXPECT_EQ(r.Got(static_cast<DWORD>(r.ov.InternalHigh)), "late");
+      },
+      [](SOCKET c) { SendAfter(c, {{10, "late"}}); });
+  Run();
+}
+
 TEST_F(Overlapped, SPI_OVL_08_ResultWithoutWaitBeforeCompletionIsIoIncomplete) {
   OverlappedPair(
       [](SOCKET s) {
