@@ -193,12 +193,13 @@ int WSAAPI WSARecvDisconnect(SOCKET s, LPWSABUF lpInboundDisconnectData) {
 // FIONBIO reads its u_long from lpvInBuffer; FIONREAD and SIOCATMARK write theirs to lpvOutBuffer
 // and set *lpcbBytesReturned to its size (0 for FIONBIO); a buffer too small for the u_long
 // fails with WSAEFAULT. Every other code goes to WSPIoctl, which answers WSAEINVAL (D-60). The
-// call completes at once; lpOverlapped and lpCompletionRoutine are not used.
+// call completes at once; with lpOverlapped it still completes as an overlapped call does (D-52):
+// Internal 0 and InternalHigh the bytes returned, then lpCompletionRoutine queued as an APC of
+// this thread (it runs in an alertable wait) or, without one, hEvent set.
 int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer,
                     LPVOID lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned,
                     LPWSAOVERLAPPED lpOverlapped,
                     LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
-  (void)lpOverlapped, (void)lpCompletionRoutine;
   ApiContext ctx("WSAIoctl", s, {static_cast<int64_t>(dwIoControlCode), cbInBuffer, cbOutBuffer});
   const LONG cmd = static_cast<LONG>(dwIoControlCode);
   const DWORD code = dwIoControlCode;
@@ -216,7 +217,21 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
   const int rc = Dispatch(ctx, s, "WSPIoctl", &WSPPROC_TABLE::lpWSPIoctl, cmd, &arg);
   if (rc == SOCKET_ERROR) return rc;
   if (writes_out) std::memcpy(lpvOutBuffer, &arg, sizeof(arg));
-  if (lpcbBytesReturned != nullptr) *lpcbBytesReturned = writes_out ? sizeof(u_long) : 0;
+  const DWORD returned = writes_out ? sizeof(u_long) : 0;
+  if (lpcbBytesReturned != nullptr) *lpcbBytesReturned = returned;
+  if (lpOverlapped != nullptr) {
+    lpOverlapped->Internal = 0;
+    lpOverlapped->InternalHigh = returned;
+    if (lpCompletionRoutine != nullptr) {
+      ctx.rt.kernel().QueueApc(ctx.thread, [lpCompletionRoutine, returned, lpOverlapped] {
+        lpCompletionRoutine(0, returned, lpOverlapped, 0);
+      });
+    } else if (lpOverlapped->hEvent != nullptr) {
+      uint32_t ignored = 0;
+      ctx.rt.kernel().SignalFromProvider(ws2sim::model::HandleValue(lpOverlapped->hEvent), true,
+                                         &ignored);
+    }
+  }
   return ctx.Return(0);
 }
 

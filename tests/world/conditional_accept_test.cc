@@ -644,6 +644,49 @@ TEST_F(WsaSockets, WsaIoctlCarriesFionbioFionreadAndSiocatmark) {
   Run();
 }
 
+// The completion routine of an overlapped WSAIoctl: what it was called with.
+struct IoctlCompletion {
+  int calls = 0;
+  DWORD error = 99;
+  DWORD bytes = 99;
+  LPWSAOVERLAPPED overlapped = nullptr;
+};
+IoctlCompletion g_ioctl_completion;
+void CALLBACK IoctlDone(DWORD error, DWORD bytes, LPWSAOVERLAPPED overlapped, DWORD) {
+  ++g_ioctl_completion.calls;
+  g_ioctl_completion.error = error;
+  g_ioctl_completion.bytes = bytes;
+  g_ioctl_completion.overlapped = overlapped;
+}
+
+TEST_F(WsaSockets, OverlappedWsaIoctlCompletesAtOnceThenRunsItsRoutineOrSetsItsEvent) {
+  g_ioctl_completion = {};
+  OnServer([] {
+    SOCKET s = Tcp();
+    u_long out = 0;
+    DWORD returned = 0;
+    WSAOVERLAPPED ov;
+    std::memset(&ov, 0, sizeof(ov));
+    EXPECT_EQ(WSAIoctl(s, FIONREAD, nullptr, 0, &out, sizeof(out), &returned, &ov, &IoctlDone),
+              0);
+    EXPECT_EQ(g_ioctl_completion.calls, 0);  // only in an alertable wait (D-52)
+    EXPECT_EQ(SleepEx(0, TRUE), static_cast<DWORD>(WAIT_IO_COMPLETION));
+    EXPECT_EQ(g_ioctl_completion.calls, 1);
+    EXPECT_EQ(g_ioctl_completion.error, 0u);
+    EXPECT_EQ(g_ioctl_completion.bytes, sizeof(u_long));
+    EXPECT_EQ(g_ioctl_completion.overlapped, &ov);
+    EXPECT_EQ(ov.InternalHigh, sizeof(u_long));
+    WSAOVERLAPPED with_event;
+    std::memset(&with_event, 0, sizeof(with_event));
+    with_event.hEvent = WSACreateEvent();
+    EXPECT_EQ(WSAIoctl(s, FIONREAD, nullptr, 0, &out, sizeof(out), &returned, &with_event,
+                       nullptr),
+              0);
+    EXPECT_EQ(WSAWaitForMultipleEvents(1, &with_event.hEvent, FALSE, 0, FALSE), WSA_WAIT_EVENT_0);
+  });
+  Run();
+}
+
 // --- Address strings -----------------------------------------------------------------------------
 
 std::string AddressString(const sockaddr* a, DWORD length, DWORD capacity = 64,
