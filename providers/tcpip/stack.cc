@@ -73,7 +73,7 @@ TcpipSocket* TcpipStack::NewSocket(uint32_t owner_pid) {
 }
 
 void TcpipStack::DestroySocket(TcpipSocket* socket) {
-  socket->events.Cancel();
+  socket->events.clear();
   ClearDeferred(socket);
   Unbind(socket);
   if (socket->connection != nullptr) Orphan(socket);
@@ -124,6 +124,7 @@ void TcpipStack::AddDescriptor(TcpipSocket* socket, uint32_t handle, uint32_t pi
 
 bool TcpipStack::DropDescriptor(TcpipSocket* socket, uint32_t handle) {
   if (socket->shared.empty()) return false;
+  socket->events.erase(handle);  // its registration goes with it (D-69)
   if (handle == socket->handle) {  // another descriptor becomes the socket's first
     ReleaseDescriptor(socket->owner_pid);
     std::tie(socket->handle, socket->owner_pid) = socket->shared.front();

@@ -116,8 +116,14 @@ struct TcpipSocket {
   // made from a WSPDuplicateSocket record (D-69), in creation order.
   std::vector<std::pair<uint32_t, uint32_t>> shared;
 
-  // Notifications (wsp_notify.cc).
-  providers::NetworkEvents events;
+  // Notifications (wsp_notify.cc), per descriptor by handle (D-69: registrations are per
+  // descriptor), made on first use.
+  absl::btree_map<uint32_t, providers::NetworkEvents> events;
+  providers::NetworkEvents& EventsOf(uint32_t descriptor) { return events[descriptor]; }
+  bool Registered(uint32_t descriptor) const {
+    auto it = events.find(descriptor);
+    return it != events.end() && it->second.registered();
+  }
   bool connect_attempted = false;  // WSPConnect started a connection (FD_CONNECT is due once)
   bool connect_signalled = false;  // its FD_WRITE occurrence at connect completion was raised
 

@@ -55,7 +55,8 @@ void OnSocketChanged(TcpipSocket* s);
 void Reenable(SOCKET handle, long events, int error);
 // A socket accepted from `listener` takes its registration and gets its first FD_WRITE (Win32,
 // S1 §3.1.12, §3.1.18; SPEC 2.6 step 8).
-void InheritNotifications(const TcpipSocket& listener, TcpipSocket* accepted);
+void InheritNotifications(const TcpipSocket& listener, SOCKET listener_handle,
+                          TcpipSocket* accepted);
 
 // Overlapped operations (wsp_overlapped.cc; S1 §3.1.20-3.1.23, §4.5; SPEC 2.19, D-49..D-55).
 // At most this many operations wait on one socket; one more fails WSAEWOULDBLOCK (S1 §3.1.20,

@@ -67,23 +67,27 @@ void OnSocketChanged(TcpipSocket* s) {
   ProgressOverlapped(s);
   if (s->connect_attempted && !s->connect_signalled && s->state == State::kConnected) {
     s->connect_signalled = true;
-    s->events.Connected();  // FD_WRITE's first occurrence (rule 7)
+    for (auto& [descriptor, events] : s->events) events.Connected();  // FD_WRITE (rule 7)
   }
-  s->events.Update(s->handle, ConditionsOf(*s), g_upcalls);
+  if (s->events.empty()) return;
+  const providers::NetworkEvents::Conditions now = ConditionsOf(*s);
+  for (auto& [descriptor, events] : s->events) events.Update(descriptor, now, g_upcalls);
 }
 
 void Reenable(SOCKET handle, long events, int error) {
   int ignored = 0;
   TcpipSocket* s = Lookup(handle, &ignored);  // the call may have closed it
   if (s == nullptr) return;
-  s->events.Reenabled(events, error);
+  s->EventsOf(handle).Reenabled(events, error);
   OnSocketChanged(s);
 }
 
-void InheritNotifications(const TcpipSocket& listener, TcpipSocket* accepted) {
-  if (!listener.events.registered()) return;
-  accepted->events.InheritFrom(listener.events, accepted->handle, ConditionsOf(*accepted),
-                               g_upcalls);
+void InheritNotifications(const TcpipSocket& listener, SOCKET listener_handle,
+                          TcpipSocket* accepted) {
+  if (!listener.Registered(listener_handle)) return;
+  accepted->EventsOf(accepted->handle)
+      .InheritFrom(listener.events.at(listener_handle), accepted->handle, ConditionsOf(*accepted),
+                   g_upcalls);
 }
 
 int WSPAPI WSPAsyncSelect(SOCKET handle, HWND hwnd, unsigned int msg, LONG events, LPINT error) {
@@ -93,7 +97,7 @@ int WSPAPI WSPAsyncSelect(SOCKET handle, HWND hwnd, unsigned int msg, LONG event
     return Fail(error, WSAEINVAL);
   }
   s->nonblocking = true;  // whatever the mask (S1 §3.1.12; SPEC 2.11 rule 2)
-  s->events.AsyncSelect(handle, hwnd, msg, events, ConditionsOf(*s), g_upcalls);
+  s->EventsOf(handle).AsyncSelect(handle, hwnd, msg, events, ConditionsOf(*s), g_upcalls);
   return 0;
 }
 
@@ -104,7 +108,7 @@ int WSPAPI WSPEventSelect(SOCKET handle, WSAEVENT event, LONG events, LPINT erro
     return Fail(error, WSAEINVAL);
   }
   s->nonblocking = true;  // S1 §3.1.18
-  s->events.EventSelect(handle, event, events, ConditionsOf(*s), g_upcalls);
+  s->EventsOf(handle).EventSelect(handle, event, events, ConditionsOf(*s), g_upcalls);
   return 0;
 }
 
@@ -115,7 +119,7 @@ int WSPAPI WSPEnumNetworkEvents(SOCKET handle, WSAEVENT event, LPWSANETWORKEVENT
   if (count == nullptr || (*count > 0 && network_events == nullptr)) {
     return Fail(error, WSAEINVAL);
   }
-  const int rc = s->events.Enumerate(event, network_events, count, g_upcalls);
+  const int rc = s->EventsOf(handle).Enumerate(event, network_events, count, g_upcalls);
   return rc == 0 ? 0 : Fail(error, rc);
 }
 

@@ -61,7 +61,7 @@ int WSPAPI WSPIoctl(SOCKET handle, LONG cmd, u_long* argp, LPINT error) {
     case FIONBIO:
       // D-61: back to blocking mode only without an async-select / event-select registration,
       // and never for an overlapped socket ("always non-blocking", S1 §3.1.25).
-      if (*argp == 0 && (s->events.registered() || s->overlapped)) return Fail(error, WSAEINVAL);
+      if (*argp == 0 && (s->Registered(handle) || s->overlapped)) return Fail(error, WSAEINVAL);
       s->nonblocking = *argp != 0;
       return 0;
     case FIONREAD:

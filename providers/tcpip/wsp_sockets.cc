@@ -91,7 +91,7 @@ int WSPAPI WSPCloseSocket(SOCKET handle, LPINT error) {
   // Before the connection closes: closing must not post anything (FD_CLOSE with
   // WSAECONNABORTED for our own abort) for this socket, and pending operations complete
   // with WSA_OPERATION_ABORTED (D-14) before the connection's end could complete them otherwise.
-  s->events.Cancel();
+  s->events.clear();
   CancelOverlapped(s);
   if (s->connection != nullptr) {
     if (s->linger_on && s->linger_seconds == 0) {
@@ -308,7 +308,7 @@ SOCKET AcceptCall(SOCKET handle, struct sockaddr* addr, LPINT addrlen, LPCONDITI
     TcpipSocket* accepted = AdoptAsSocket(s, std::move(c), tuple, error);
     if (accepted == nullptr) return INVALID_SOCKET;
     accepted->group = JoinGroup(stack, g, tuple.remote);  // SPEC 2.6 step 6; D-32
-    InheritNotifications(*s, accepted);
+    InheritNotifications(*s, handle, accepted);
     return accepted->handle;
   }
 }

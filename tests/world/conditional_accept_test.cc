@@ -557,6 +557,51 @@ TEST_F(WsaSockets, DuplicateRecordIsRedeemedOnlyByItsTargetProcess) {
   Run();
 }
 
+TEST_F(WsaSockets, EachDuplicatedDescriptorHasItsOwnEventSelectRegistration) {
+  // D-69: notification registrations are per descriptor. Two processes select FD_READ on their
+  // descriptors of one UDP socket, each with its own event object.
+  uint32_t second_pid = 0;
+  WSAPROTOCOL_INFOW info;
+  bool shared = false, first_done = false;
+  OnServer([&] {
+    second_pid = CurrentPid();
+    while (!shared) Sleep(10);
+    SOCKET mine = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info,
+                             0, 0);
+    ASSERT_NE(mine, INVALID_SOCKET);
+    WSAEVENT e = WSACreateEvent();
+    EXPECT_EQ(WSAEventSelect(mine, e, FD_READ), 0);
+    EXPECT_EQ(WSAWaitForMultipleEvents(1, &e, FALSE, 5000, FALSE), WSA_WAIT_EVENT_0);
+    WSANETWORKEVENTS events;
+    EXPECT_EQ(WSAEnumNetworkEvents(mine, e, &events), 0);
+    EXPECT_EQ(events.lNetworkEvents, FD_READ);  // its own record, not cleared by the other's
+    while (!first_done) Sleep(10);
+    EXPECT_EQ(closesocket(mine), 0);
+  });
+  OnServer([&] {
+    SOCKET u = Udp();
+    ASSERT_EQ(ErrorOf(Bind(u, kServerIp, 9200)), kOk);
+    ASSERT_EQ(WSADuplicateSocketW(u, second_pid, &info), 0);
+    WSAEVENT e = WSACreateEvent();
+    EXPECT_EQ(WSAEventSelect(u, e, FD_READ), 0);
+    shared = true;
+    EXPECT_EQ(WSAWaitForMultipleEvents(1, &e, FALSE, 5000, FALSE), WSA_WAIT_EVENT_0);
+    WSANETWORKEVENTS events;
+    EXPECT_EQ(WSAEnumNetworkEvents(u, e, &events), 0);
+    EXPECT_EQ(events.lNetworkEvents, FD_READ);
+    Sleep(2000);
+    first_done = true;
+    Sleep(100);
+  }, Duration::Milliseconds(1));
+  OnClient([] {
+    Sleep(500);
+    SOCKET c = Udp();
+    const sockaddr_in to = Address(kServerIp, 9200);
+    EXPECT_EQ(sendto(c, "d", 1, 0, Sa(to), sizeof(to)), 1);
+  });
+  Run();
+}
+
 // --- WSASendDisconnect / WSARecvDisconnect -----------------------------------------------------
 
 TEST_F(WsaSockets, SendDisconnectShutsDownSendingAndRefusesDisconnectData) {
