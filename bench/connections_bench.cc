@@ -20,7 +20,6 @@
 // start to the last client's exit), events (scheduler events), threads (fibers made) and
 // peak_RSS_MiB (getrusage ru_maxrss: the process's high-water mark, so the first iteration's).
 //   build-bench/bench/connections_bench --benchmark_counters_tabular=true
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdint>
@@ -29,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/peak_rss.h"
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "scenarios/world.h"
@@ -184,12 +184,6 @@ int Client(sim::Scheduler& scheduler) {
   return 0;
 }
 
-double PeakRssMiB() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-}
-
 void BM_Connections10k(benchmark::State& state) {
   double wall = 0, virtual_seconds = 0;
   uint64_t events = 0, threads = 0;
@@ -248,7 +242,7 @@ void BM_Connections10k(benchmark::State& state) {
   state.counters["sim_s"] = virtual_seconds;
   state.counters["events"] = static_cast<double>(events);
   state.counters["threads"] = static_cast<double>(threads);
-  state.counters["peak_RSS_MiB"] = PeakRssMiB();
+  state.counters["peak_RSS_MiB"] = ws2sim::bench::PeakRssMiB();
 }
 BENCHMARK(BM_Connections10k)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 
