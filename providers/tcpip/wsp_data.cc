@@ -118,15 +118,9 @@ OverlappedTransfer StreamSendTransfer(SOCKET handle, LPWSABUF buffers, DWORD cou
   };
 }
 
-}  // namespace
-
-namespace {
-
-int WSPSendCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
-                   LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
-                   LPINT error) {
-  TcpipSocket* s = Lookup(handle, error);
-  if (s == nullptr) return SOCKET_ERROR;
+int SendCall(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent,
+             int flags, LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+             LPINT error) {
   const bool oob = (flags & MSG_OOB) != 0;
   if (s->is_stream()) {
     if (overlapped != nullptr && s->overlapped) {  // D-49
@@ -143,13 +137,11 @@ int WSPSendCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int 
   return SendDatagramCall(s, *s->remote, buffers, count, sent, overlapped, routine, error);
 }
 
-int WSPSendToCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
-                     const struct sockaddr* to, int tolen, LPWSAOVERLAPPED overlapped,
-                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error) {
-  TcpipSocket* s = Lookup(handle, error);
-  if (s == nullptr) return SOCKET_ERROR;
+int SendToCall(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent,
+               int flags, const struct sockaddr* to, int tolen, LPWSAOVERLAPPED overlapped,
+               LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error) {
   if (s->is_stream()) {  // the destination is ignored on a connected stream (S1 §3.1.23)
-    return WSPSendCall(handle, buffers, count, sent, flags, overlapped, routine, error);
+    return SendCall(s, handle, buffers, count, sent, flags, overlapped, routine, error);
   }
   if ((flags & MSG_OOB) != 0) return Fail(error, WSAEOPNOTSUPP);  // stream only (S1 §3.1.22)
   Endpoint e;
@@ -165,8 +157,6 @@ int WSPSendToCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, in
   if (const int rc = EnsureBound(s); rc != 0) return Fail(error, rc);
   return SendDatagramCall(s, e, buffers, count, sent, overlapped, routine, error);
 }
-
-namespace {
 
 int RecvStream(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received,
                LPINT flags, LPINT error) {
@@ -239,13 +229,10 @@ int ReceiveNow(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count, LPD
   return RecvDatagram(s, handle, buffers, count, received, flags, from, fromlen, error);
 }
 
-}  // namespace
-
-int WSPRecvFromCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
-                       struct sockaddr* from, LPINT fromlen, LPWSAOVERLAPPED overlapped,
-                       LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error) {
-  TcpipSocket* s = Lookup(handle, error);
-  if (s == nullptr) return SOCKET_ERROR;
+int RecvFromCall(TcpipSocket* s, SOCKET handle, LPWSABUF buffers, DWORD count,
+                 LPDWORD received, LPINT flags, struct sockaddr* from, LPINT fromlen,
+                 LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                 LPINT error) {
   if (!RecvFlagsSupported(*flags)) return Fail(error, WSAEOPNOTSUPP);
   if (overlapped == nullptr || !s->overlapped) {  // D-49
     return ReceiveNow(s, handle, buffers, count, received, flags, from, fromlen, error);
@@ -266,50 +253,42 @@ int WSPRecvFromCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD receiv
       received, flags, overlapped, routine, error);
 }
 
-int WSPRecvCall(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
-                   LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
-                   LPINT error) {
-  return WSPRecvFromCall(handle, buffers, count, received, flags, nullptr, nullptr, overlapped,
-                         routine, error);
-}
-
 }  // namespace
 
-// The re-enabling functions of S1 §3.1.12 / §3.1.18 (SPEC 2.11 rule 4): every call re-enables its
-// events, even a failing one.
 int WSPAPI WSPSend(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
                    LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
                    LPINT error) {
-  const int rc = WSPSendCall(handle, buffers, count, sent, flags, overlapped, routine, error);
-  Reenable(handle, FD_WRITE, rc == SOCKET_ERROR ? *error : 0);
-  return rc;
+  return Reenabling(handle, FD_WRITE, SOCKET_ERROR, error, [&](TcpipSocket* s) {
+    return SendCall(s, handle, buffers, count, sent, flags, overlapped, routine, error);
+  });
 }
 
 int WSPAPI WSPSendTo(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD sent, int flags,
                      const struct sockaddr* to, int tolen, LPWSAOVERLAPPED overlapped,
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT error) {
-  const int rc = WSPSendToCall(handle, buffers, count, sent, flags, to, tolen, overlapped,
-                               routine, error);
-  Reenable(handle, FD_WRITE, rc == SOCKET_ERROR ? *error : 0);
-  return rc;
+  return Reenabling(handle, FD_WRITE, SOCKET_ERROR, error, [&](TcpipSocket* s) {
+    return SendToCall(s, handle, buffers, count, sent, flags, to, tolen, overlapped, routine,
+                      error);
+  });
 }
 
 int WSPAPI WSPRecv(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received, LPINT flags,
                    LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
                    LPINT error) {
-  const int rc = WSPRecvCall(handle, buffers, count, received, flags, overlapped, routine, error);
-  Reenable(handle, FD_READ | FD_OOB, rc == SOCKET_ERROR ? *error : 0);
-  return rc;
+  return Reenabling(handle, FD_READ | FD_OOB, SOCKET_ERROR, error, [&](TcpipSocket* s) {
+    return RecvFromCall(s, handle, buffers, count, received, flags, nullptr, nullptr, overlapped,
+                        routine, error);
+  });
 }
 
 int WSPAPI WSPRecvFrom(SOCKET handle, LPWSABUF buffers, DWORD count, LPDWORD received,
                        LPINT flags, struct sockaddr* from, LPINT fromlen,
                        LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
                        LPINT error) {
-  const int rc = WSPRecvFromCall(handle, buffers, count, received, flags, from, fromlen,
-                                 overlapped, routine, error);
-  Reenable(handle, FD_READ | FD_OOB, rc == SOCKET_ERROR ? *error : 0);  // D-40: FD_OOB too
-  return rc;
+  return Reenabling(handle, FD_READ | FD_OOB, SOCKET_ERROR, error, [&](TcpipSocket* s) {  // D-40
+    return RecvFromCall(s, handle, buffers, count, received, flags, from, fromlen, overlapped,
+                        routine, error);
+  });
 }
 
 }  // namespace ws2sim::providers::tcpip

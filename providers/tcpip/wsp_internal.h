@@ -51,8 +51,24 @@ providers::NetworkEvents::Conditions ConditionsOf(const TcpipSocket& s);
 // `s` may have changed (a network event, or a call): progresses its overlapped operations, then
 // delivers its due notifications. The stack calls it on every state change of a socket.
 void OnSocketChanged(TcpipSocket* s);
-// A re-enabling function ran on `handle` and failed with `error` (0: succeeded).
-void Reenable(SOCKET handle, long events, int error);
+// A re-enabling function ran on descriptor `handle` of `s` and failed with `error` (0: it
+// succeeded). Nothing to do for a descriptor that never had a registration.
+void Reenable(TcpipSocket* s, SOCKET handle, long events, int error);
+// A re-enabling function (S1 §3.1.12, §3.1.18; SPEC 2.11 rule 4): runs `call(s)` on the socket
+// of `handle`, found once, then re-enables `events` on it, whatever the result, unless the call
+// closed it. `failure` is the call's failure value (SOCKET_ERROR, INVALID_SOCKET).
+template <typename R, typename Call>
+R Reenabling(SOCKET handle, long events, R failure, LPINT error, Call call) {
+  TcpipSocket* s = Lookup(handle, error);
+  if (s == nullptr) return failure;
+  TcpipStack& stack = *s->stack;
+  const uint64_t id = s->id;
+  const R result = call(s);
+  if (TcpipSocket* still = stack.FindSocket(id)) {
+    Reenable(still, handle, events, result == failure ? *error : 0);
+  }
+  return result;
+}
 // A socket accepted from `listener` takes its registration and gets its first FD_WRITE (Win32,
 // S1 §3.1.12, §3.1.18; SPEC 2.6 step 8).
 void InheritNotifications(const TcpipSocket& listener, SOCKET listener_handle,

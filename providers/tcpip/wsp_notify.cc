@@ -74,11 +74,10 @@ void OnSocketChanged(TcpipSocket* s) {
   for (auto& [descriptor, events] : s->events) events.Update(descriptor, now, g_upcalls);
 }
 
-void Reenable(SOCKET handle, long events, int error) {
-  int ignored = 0;
-  TcpipSocket* s = Lookup(handle, &ignored);  // the call may have closed it
-  if (s == nullptr) return;
-  s->EventsOf(handle).Reenabled(events, error);
+void Reenable(TcpipSocket* s, SOCKET handle, long events, int error) {
+  auto it = s->events.find(handle);
+  if (it == s->events.end()) return;  // a registration starts armed (D-99 covers FD_WRITE)
+  it->second.Reenabled(events, error);
   OnSocketChanged(s);
 }
 

@@ -237,14 +237,12 @@ TcpipSocket* AdoptAsSocket(TcpipSocket* s, std::unique_ptr<TcpConnection> c,
   return accepted;
 }
 
-SOCKET AcceptCall(SOCKET handle, struct sockaddr* addr, LPINT addrlen, LPCONDITIONPROC condition,
-                  DWORD_PTR callback_data, LPINT error) {
+SOCKET AcceptCall(TcpipSocket* s, SOCKET handle, struct sockaddr* addr, LPINT addrlen,
+                  LPCONDITIONPROC condition, DWORD_PTR callback_data, LPINT error) {
   auto fail = [error](int code) {
     *error = code;
     return INVALID_SOCKET;
   };
-  TcpipSocket* s = Lookup(handle, error);
-  if (s == nullptr) return INVALID_SOCKET;
   // SPEC 2.6 step 1: a connectionless socket cannot accept (WSAEOPNOTSUPP); a stream socket
   // that is not listening fails with WSAEINVAL.
   if (!s->is_stream()) return fail(WSAEOPNOTSUPP);
@@ -318,9 +316,10 @@ SOCKET AcceptCall(SOCKET handle, struct sockaddr* addr, LPINT addrlen, LPCONDITI
 // Re-enables FD_ACCEPT, except when the call fails with WSATRY_AGAIN (S1 §3.1.11; SPEC 2.6).
 SOCKET WSPAPI WSPAccept(SOCKET handle, struct sockaddr* addr, LPINT addrlen,
                         LPCONDITIONPROC condition, DWORD_PTR callback_data, LPINT error) {
-  const SOCKET accepted = AcceptCall(handle, addr, addrlen, condition, callback_data, error);
-  Reenable(handle, FD_ACCEPT, accepted == INVALID_SOCKET ? *error : 0);
-  return accepted;
+  return Reenabling(handle, FD_ACCEPT, static_cast<SOCKET>(INVALID_SOCKET), error,
+                    [&](TcpipSocket* s) {
+                      return AcceptCall(s, handle, addr, addrlen, condition, callback_data, error);
+                    });
 }
 
 int WSPAPI WSPConnect(SOCKET handle, const struct sockaddr* name, int namelen, LPWSABUF caller_data,
