@@ -1,4 +1,4 @@
-// The tcpip provider's shared WSP helpers (wsp_internal.h).
+// The tcpip provider's shared WSP helpers; their contracts are in wsp_internal.h.
 #include <array>
 #include <cstring>
 
@@ -29,8 +29,6 @@ int Fail(LPINT error, int code) {
 int WinsockFamily(Family f) { return f == Family::kIpv4 ? AF_INET : AF_INET6; }
 int AddressBytes(Family f) { return f == Family::kIpv4 ? 16 : 28; }
 
-// A sockaddr of the socket's family, checked as S1 §3.1.1 says: the first two bytes must be the
-// family, namelen at least the family's address size.
 bool ParseAddress(const TcpipSocket& s, const struct sockaddr* name, int namelen, Endpoint* out) {
   if (name == nullptr || namelen < AddressBytes(s.family)) return false;
   u_short family;
@@ -50,7 +48,6 @@ bool ParseAddress(const TcpipSocket& s, const struct sockaddr* name, int namelen
   return true;
 }
 
-// Writes `e` as a sockaddr; false (WSAEFAULT) when *namelen is too small.
 bool WriteAddress(const Endpoint& e, struct sockaddr* name, LPINT namelen) {
   const int size = AddressBytes(e.address.family());
   if (name == nullptr || namelen == nullptr || *namelen < size) return false;
@@ -86,20 +83,15 @@ int TcpErrorCode(TcpError e) {
   return WSAEINVAL;
 }
 
-// Binds an unbound socket to the wildcard address and an ephemeral port (implicit bind).
 int EnsureBound(TcpipSocket* s) {
   if (s->local) return 0;
   return s->stack->Bind(s, Endpoint{IpAddress::Any(s->family), 0});
 }
 
-// MSG_OOB needs a stream socket whose protocol has XP_EXPEDITED_DATA (S1 §3.1.20, §3.1.22;
-// D-30, D-57).
 bool OobSupported(const TcpipSocket& s) {
   return s.is_stream() && (s.attributes & XP_EXPEDITED_DATA) != 0;
 }
 
-// A connection dropped by keep-alive: a call in progress when it happened fails with
-// WSAENETRESET, later calls with WSAENOTCONN (S1 §3.1.5; SPEC 2.17, 3.1; D-96).
 bool DroppedByKeepAlive(const TcpipSocket& s) {
   return s.connection != nullptr && s.connection->error() == TcpError::kKeepaliveTimedOut;
 }
